@@ -1,0 +1,191 @@
+//! Text analysis, shared by indexing and querying so both see the same terms.
+//!
+//! How it works: [`split_words`] finds the words; each is lower-cased; stop words are dropped;
+//! the rest are stemmed with the Snowball stemmer of the text's language (`betänketiden` →
+//! `betänketid`). A Swedish compound also yields the stems of its parts ([`Lexicon::split_compound`]).
+//! Every term exists in two spellings: as stemmed, and with diacritics folded (`betanketid`),
+//! so that `malmo` and `betanketid` still match — the folded form scores lower, as a fallback.
+
+mod compound;
+mod lang;
+mod stopwords;
+mod words;
+
+use std::collections::HashMap;
+
+pub use compound::Lexicon;
+pub use lang::{Lang, detect_lang};
+pub use stopwords::is_stop_word;
+pub use words::split_words;
+
+/// The forms of one word that go into the index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordForms {
+    /// The Snowball stem (`betänketid`).
+    pub stem: String,
+    /// The stem with diacritics folded (`betanketid`).
+    pub folded: String,
+    /// Stems of the parts when the word is a compound.
+    pub parts: Vec<String>,
+}
+
+/// One analysed word of a text, with where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzedWord {
+    /// Byte range of the word in the analysed text.
+    pub range: std::ops::Range<usize>,
+    /// Position among the text's words (stop words count), for phrase proximity.
+    pub position: u32,
+    /// Its forms.
+    pub forms: WordForms,
+}
+
+/// Turns text into index terms; memoises word analysis, which repeats a lot within a corpus.
+pub struct Analyzer<'l> {
+    lexicon: &'l Lexicon,
+    memo: HashMap<(Lang, String), Option<WordForms>>,
+}
+
+impl<'l> Analyzer<'l> {
+    /// An analyzer that splits compounds against `lexicon`.
+    pub fn new(lexicon: &'l Lexicon) -> Self {
+        Analyzer { lexicon, memo: HashMap::new() }
+    }
+
+    /// The content words of `text` (stop words left out) in `lang`.
+    pub fn analyze(&mut self, text: &str, lang: Lang) -> Vec<AnalyzedWord> {
+        let mut out = Vec::new();
+        for (position, (start, word)) in split_words(text).enumerate() {
+            let lower = word.to_lowercase();
+            let forms = self
+                .memo
+                .entry((lang, lower))
+                .or_insert_with_key(|(lang, lower)| word_forms(lower, *lang, self.lexicon));
+            if let Some(forms) = forms {
+                out.push(AnalyzedWord {
+                    range: start..start + word.len(),
+                    position: position as u32,
+                    forms: forms.clone(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The forms of a lower-cased word, or `None` for a stop word or a lone letter.
+pub fn word_forms(lower: &str, lang: Lang, lexicon: &Lexicon) -> Option<WordForms> {
+    if is_stop_word(lower, lang) || (lower.chars().count() < 2 && !lower.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let stem = stem(lower, lang);
+    let parts = match lang {
+        Lang::Sv => lexicon.split_compound(lower).map(Vec::from).unwrap_or_default(),
+        Lang::En => Vec::new(),
+    };
+    Some(WordForms { folded: fold(&stem), stem, parts })
+}
+
+/// Lexicon entries for `text`: the folded stem of every content word.
+pub fn lexicon_stems(text: &str, lang: Lang) -> impl Iterator<Item = String> + '_ {
+    split_words(text).filter_map(move |(_, word)| {
+        let lower = word.to_lowercase();
+        (!is_stop_word(&lower, lang) && lower.chars().count() >= 2).then(|| fold(&stem(&lower, lang)))
+    })
+}
+
+/// The Snowball stem of a lower-cased word; numbers stay as they are.
+pub fn stem(lower: &str, lang: Lang) -> String {
+    if lower.chars().any(|c| c.is_ascii_digit()) {
+        return lower.to_owned();
+    }
+    let algorithm = match lang {
+        Lang::Sv => frostem::Algorithm::Swedish,
+        Lang::En => frostem::Algorithm::English,
+    };
+    // Snowball leaves the definite `-torn` (koordinatorn, doktorn) unstemmed: stem `-tor` instead.
+    let word = match lang {
+        Lang::Sv if lower.len() > 6 && lower.ends_with("torn") => &lower[..lower.len() - 1],
+        _ => lower,
+    };
+    frostem::Stemmer::new(algorithm).stem(word).into_owned()
+}
+
+/// Folds diacritics: `målsägandebiträde` → `malsagandebitrade`, `Malmö` → `Malmo`.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'å' | 'ä' | 'à' | 'á' | 'â' | 'ã' | 'æ' => 'a',
+            'Å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' | 'Æ' => 'A',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' | 'õ' => 'o',
+            'Ö' | 'Ø' | 'Ó' | 'Ò' | 'Ô' | 'Õ' => 'O',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'É' | 'È' | 'Ê' | 'Ë' => 'E',
+            'ü' | 'ú' | 'ù' | 'û' => 'u',
+            'Ü' | 'Ú' | 'Ù' | 'Û' => 'U',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ç' => 'c',
+            'ñ' => 'n',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded_terms(text: &str, lang: Lang, lexicon: &Lexicon) -> Vec<String> {
+        Analyzer::new(lexicon)
+            .analyze(text, lang)
+            .into_iter()
+            .map(|w| w.forms.folded)
+            .collect()
+    }
+
+    #[test]
+    fn inflections_meet_at_the_same_stem() {
+        let lex = Lexicon::default();
+        let pairs = [
+            ("betänketiden", "betänketid", Lang::Sv),
+            ("målsägandebiträdet", "målsägandebiträde", Lang::Sv),
+            ("regionkoordinatorerna", "regionkoordinatorn", Lang::Sv),
+            ("rättigheterna", "rättigheter", Lang::Sv),
+            ("indicators", "indicator", Lang::En),
+            ("trafficked", "trafficking", Lang::En),
+        ];
+        for (a, b, lang) in pairs {
+            assert_eq!(folded_terms(a, lang, &lex), folded_terms(b, lang, &lex), "{a} ~ {b}");
+        }
+    }
+
+    #[test]
+    fn diacritics_fold_so_plain_ascii_matches() {
+        let lex = Lexicon::default();
+        assert_eq!(folded_terms("betanketid", Lang::Sv, &lex), folded_terms("betänketid", Lang::Sv, &lex));
+        assert_eq!(folded_terms("malmo", Lang::Sv, &lex), folded_terms("Malmö", Lang::Sv, &lex));
+        assert_eq!(
+            folded_terms("malsagandebitradet", Lang::Sv, &lex),
+            folded_terms("målsägandebiträde", Lang::Sv, &lex)
+        );
+    }
+
+    #[test]
+    fn stop_words_and_single_letters_are_dropped_but_numbers_kept() {
+        let lex = Lexicon::default();
+        let terms = folded_terms("Vem ansöker om betänketid, 4 kap. 1 a §?", Lang::Sv, &lex);
+        assert_eq!(terms, ["ansok", "betanketid", "4", "kap", "1"]);
+    }
+
+    #[test]
+    fn compounds_keep_the_whole_word_and_add_parts() {
+        let mut lex = Lexicon::default();
+        for stem in lexicon_stems("offer för människohandel", Lang::Sv) {
+            lex.add(&stem);
+        }
+        let words = Analyzer::new(&lex).analyze("människohandelsoffer", Lang::Sv);
+        assert_eq!(words.len(), 1);
+        assert_eq!(words[0].forms.stem, "människohandelsoff");
+        assert_eq!(words[0].forms.parts, ["människohandel", "off"]);
+    }
+}

@@ -1,0 +1,53 @@
+//! Stop words: function words that carry no subject matter, per language.
+//!
+//! The Swedish list also holds the colloquial spellings staff type in chat (`nån`, `nåt`, `dom`)
+//! and the question words of a question (`vad`, `vem`, `hur`): they say *that* something is asked,
+//! not *what*. Written for Lots; the lists are ordinary Swedish and English function words.
+
+use super::Lang;
+
+const SWEDISH: &[&str] = &[
+    "alla", "allt", "alltså", "andra", "att", "av", "bara", "bli", "blir", "blev", "bliva", "både",
+    "de", "dem", "den", "denna", "denne", "dess", "dessa", "det", "detta", "dig", "din", "dina",
+    "ditt", "dom", "du", "där", "då", "efter", "ej", "eller", "en", "er", "era", "ert", "ett",
+    "ens", "från", "för", "ha", "hade", "han", "hans", "har", "hela", "henne", "hennes", "hit",
+    "hon", "honom", "hur", "här", "i", "icke", "ingen", "inom", "inte", "jag", "just", "ju", "kan",
+    "kunde", "man", "med", "mellan", "men", "mig", "min", "mina", "mitt", "mot", "mycket", "måste",
+    "ni", "nu", "när", "någon", "något", "några", "nån", "nåt", "nånting", "och", "också", "om",
+    "oss", "på", "samma", "sedan", "sig", "sin", "sina", "sitta", "själv", "skulle", "ska", "skall",
+    "som", "så", "sådan", "sådana", "sådant", "sån", "till", "under", "upp", "ut", "utan", "vad",
+    "var", "vara", "varför", "varit", "varje", "vars", "vart", "vem", "vi", "vid", "vilka",
+    "vilkas", "vilken", "vilket", "vår", "våra", "vårt", "än", "är", "åt", "över", "ens",
+    "egentligen", "väl", "liksom", "typ", "ju", "dock", "redan", "får", "fick", "finns", "gör",
+    "göra", "gjorde", "går", "gå", "kommer", "kom", "behöver", "bör", "borde", "vill", "ville",
+    "kanske", "ändå", "fast", "nog", "sen",
+];
+
+const ENGLISH: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did",
+    "do", "does", "doing", "during", "each", "for", "from", "further", "had", "has", "have",
+    "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if",
+    "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "must", "my",
+    "myself", "need", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other",
+    "our", "ours", "out", "over", "own", "re", "same", "she", "should", "so", "some", "such",
+    "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this",
+    "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what",
+    "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you",
+    "your", "yours", "s", "t", "don", "what's", "whats", "someone", "somebody", "anyone", "get",
+    "got", "there's", "let", "may", "might", "shall", "one", "ever",
+];
+
+/// Whether `lower` (a lower-cased word) is a stop word in `lang`.
+pub fn is_stop_word(lower: &str, lang: Lang) -> bool {
+    let list = match lang {
+        Lang::Sv => SWEDISH,
+        Lang::En => ENGLISH,
+    };
+    list.contains(&lower)
+}
+
+/// How many of `words` are stop words of `lang`; the cue for language detection.
+pub(super) fn count_stop_words<'a>(words: impl Iterator<Item = &'a str>, lang: Lang) -> usize {
+    words.filter(|w| is_stop_word(w, lang)).count()
+}

@@ -1,0 +1,39 @@
+//! Splitting text into words: runs of letters or digits, with their byte offsets.
+//! Hyphens and punctuation separate words (`id-handlingar` → `id`, `handlingar`).
+
+/// Yields `(byte offset, word)` for each run of alphanumeric characters in `text`.
+pub fn split_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (i, c) = rest.next()?;
+            if c.is_alphanumeric() {
+                break i;
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = rest.peek() {
+            if !c.is_alphanumeric() {
+                end = i;
+                break;
+            }
+            rest.next();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_on_punctuation_and_keeps_offsets() {
+        let text = "Id-handlingar, 114 14 – målsägandebiträde!";
+        let words: Vec<_> = split_words(text).collect();
+        assert_eq!(
+            words,
+            vec![(0, "Id"), (3, "handlingar"), (15, "114"), (19, "14"), (26, "målsägandebiträde")]
+        );
+    }
+}

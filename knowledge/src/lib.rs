@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod document;
+pub mod load;
+pub mod places;
+
+pub use document::{Document, Scope, Section};
+pub use load::{LoadReport, Rejection, load_dirs, load_file};
+pub use places::{Municipality, Places, Region};

@@ -1,0 +1,271 @@
+//! Swedish places: municipalities → counties → the seven regions of the regional coordinators,
+//! and finding a place named in a question.
+//!
+//! The data ships with Lots (`config/municipalities.csv`, CC0, and `config/regions.toml`) and is
+//! compiled in, so scope works without any configuration.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+use crate::analysis::{fold, split_words};
+
+const MUNICIPALITIES_CSV: &str = include_str!("../../config/municipalities.csv");
+const REGIONS_TOML: &str = include_str!("../../config/regions.toml");
+
+/// A region of the regional coordinators against prostitution and human trafficking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Region {
+    /// Norrbotten, Västerbotten, Jämtland, Västernorrland.
+    Nord,
+    /// Uppsala, Västmanland, Gävleborg.
+    Mitt,
+    /// Stockholm (and Gotland).
+    Stockholm,
+    /// Södermanland, Östergötland, Jönköping.
+    Öst,
+    /// Västra Götaland (and Halland).
+    Väst,
+    /// Skåne, Blekinge, Kronoberg, Kalmar.
+    Syd,
+    /// Värmland, Örebro, Dalarna.
+    Bergslagen,
+}
+
+impl Region {
+    /// All seven, in the order of GUIDANCE_FORMAT.md.
+    pub const ALL: [Region; 7] = [
+        Region::Nord,
+        Region::Mitt,
+        Region::Stockholm,
+        Region::Öst,
+        Region::Väst,
+        Region::Syd,
+        Region::Bergslagen,
+    ];
+
+    /// The name as written in front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Region::Nord => "Nord",
+            Region::Mitt => "Mitt",
+            Region::Stockholm => "Stockholm",
+            Region::Öst => "Öst",
+            Region::Väst => "Väst",
+            Region::Syd => "Syd",
+            Region::Bergslagen => "Bergslagen",
+        }
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Region {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Region::ALL
+            .into_iter()
+            .find(|r| r.name() == s || fold(r.name()).eq_ignore_ascii_case(&fold(s)))
+            .ok_or_else(|| {
+                let names: Vec<_> = Region::ALL.iter().map(|r| r.name()).collect();
+                format!("unknown region \"{s}\"; the regions are {}", names.join(", "))
+            })
+    }
+}
+
+/// A municipality with its county and region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Municipality {
+    /// Short name: `Malmö`.
+    pub name: String,
+    /// County short name: `Skåne`.
+    pub county: String,
+    /// Region, when known (Bergslagen, Halland and Gotland are inferred).
+    pub region: Option<Region>,
+}
+
+/// Names that are also everyday words (`vara`, `mark`, `berg`, English `are`, `kinda`):
+/// they count as a place only when written with a capital letter.
+const WORDLIKE_NAMES: &[&str] = &[
+    "Ale", "Berg", "Boden", "Eda", "Heby", "Hjo", "Kil", "Kinda", "Mark", "Mora", "Nora",
+    "Orsa", "Sala", "Salem", "Vara", "Åre", "Ånge", "Malå", "Säter", "Ed", "Klippan",
+];
+
+/// Other names for municipalities (English exonyms).
+const ALIASES: &[(&str, &str)] = &[("Gothenburg", "Göteborg"), ("Gotheburg", "Göteborg")];
+
+/// The municipalities of Sweden and the regions they belong to.
+#[derive(Debug, Clone)]
+pub struct Places {
+    municipalities: Vec<Municipality>,
+    /// Folded lower-case name (and alias) → index into `municipalities`.
+    by_key: HashMap<String, usize>,
+}
+
+#[derive(Deserialize)]
+struct RegionsFile {
+    regions: HashMap<String, RegionCounties>,
+}
+
+#[derive(Deserialize)]
+struct RegionCounties {
+    #[serde(default)]
+    counties: Vec<String>,
+    #[serde(default)]
+    inferred_counties: Vec<String>,
+}
+
+impl Places {
+    /// The places compiled into Lots.
+    pub fn embedded() -> Places {
+        Places::parse(MUNICIPALITIES_CSV, REGIONS_TOML).expect("the embedded place data is valid")
+    }
+
+    fn parse(csv: &str, regions_toml: &str) -> Result<Places, String> {
+        let regions: RegionsFile = toml::from_str(regions_toml).map_err(|e| e.to_string())?;
+        let mut region_of_county = HashMap::new();
+        for (name, counties) in &regions.regions {
+            let region: Region = name.parse()?;
+            for code in counties.counties.iter().chain(&counties.inferred_counties) {
+                region_of_county.insert(code.clone(), region);
+            }
+        }
+        let mut municipalities = Vec::new();
+        for (i, line) in csv.lines().enumerate().skip(1) {
+            let cols: Vec<&str> = line.split(',').collect();
+            let [_, _, name, county_code, _, county] = cols[..] else {
+                return Err(format!("municipalities line {}: expected 6 columns", i + 1));
+            };
+            municipalities.push(Municipality {
+                name: name.to_owned(),
+                county: county.to_owned(),
+                region: region_of_county.get(county_code).copied(),
+            });
+        }
+        let mut by_key: HashMap<String, usize> = municipalities
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (key(&m.name), i))
+            .collect();
+        // Exact spellings win over folded collisions (Håbo / Habo).
+        for (i, m) in municipalities.iter().enumerate() {
+            by_key.insert(m.name.to_lowercase(), i);
+        }
+        for (alias, name) in ALIASES {
+            if let Some(&i) = by_key.get(&key(name)) {
+                by_key.insert(key(alias), i);
+            }
+        }
+        Ok(Places { municipalities, by_key })
+    }
+
+    /// The municipality called `name` (any case, diacritics optional).
+    pub fn municipality(&self, name: &str) -> Option<&Municipality> {
+        let name = name.trim();
+        self.by_key
+            .get(&name.to_lowercase())
+            .or_else(|| self.by_key.get(&key(name)))
+            .map(|&i| &self.municipalities[i])
+    }
+
+    /// A close spelling of an unknown municipality name, for error messages.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        let k = key(name);
+        self.municipalities
+            .iter()
+            .find(|m| key(&m.name).starts_with(&k) || k.starts_with(&key(&m.name)))
+            .map(|m| m.name.as_str())
+    }
+
+    /// The first municipality named in `text`: `i Malmö`, `malmo`, `Malmös`, `Helsingborgsmodellen`.
+    pub fn find_in_text(&self, text: &str) -> Option<&Municipality> {
+        let words: Vec<(usize, &str)> = split_words(text).collect();
+        for i in 0..words.len() {
+            // Longest first: `Upplands Väsby`, `Malung-Sälen`, then single words.
+            for n in (1..=3).rev() {
+                let Some(last) = words.get(i + n - 1) else { continue };
+                let phrase = &text[words[i].0..last.0 + last.1.len()];
+                if let Some(m) = self.named_by(phrase) {
+                    return Some(m);
+                }
+            }
+        }
+        None
+    }
+
+    fn named_by(&self, phrase: &str) -> Option<&Municipality> {
+        let exact = |candidate: &str| -> Option<&Municipality> {
+            let m = self.municipality(candidate)?;
+            let wordlike = WORDLIKE_NAMES.contains(&m.name.as_str());
+            (!wordlike || candidate == m.name).then_some(m)
+        };
+        exact(phrase)
+            // Genitive: `Malmös`.
+            .or_else(|| phrase.strip_suffix('s').and_then(exact))
+            // First part of a compound: `Helsingborgsmodellen`, `Malmöpolisen`.
+            .or_else(|| {
+                let chars: Vec<(usize, char)> = phrase.char_indices().collect();
+                (5..chars.len().saturating_sub(3)).rev().find_map(|cut| {
+                    let head = &phrase[..chars[cut].0];
+                    exact(head).or_else(|| head.strip_suffix('s').and_then(exact))
+                })
+            })
+    }
+}
+
+/// Lower-case, diacritics folded, `-` as space.
+fn key(name: &str) -> String {
+    fold(&name.to_lowercase()).replace('-', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_municipality_has_a_county_and_most_a_region() {
+        let places = Places::embedded();
+        assert_eq!(places.municipalities.len(), 290);
+        let malmo = places.municipality("malmo").unwrap();
+        assert_eq!((malmo.name.as_str(), malmo.county.as_str()), ("Malmö", "Skåne"));
+        assert_eq!(malmo.region, Some(Region::Syd));
+        assert_eq!(places.municipality("Kiruna").unwrap().region, Some(Region::Nord));
+        assert_eq!(places.municipality("Habo").unwrap().county, "Jönköping");
+        assert_eq!(places.municipality("Håbo").unwrap().county, "Uppsala");
+        assert!(places.municipalities.iter().all(|m| m.region.is_some()));
+    }
+
+    #[test]
+    fn finds_places_named_in_questions() {
+        let places = Places::embedded();
+        let cases = [
+            ("vad har Evonhuset i Malmö för telefonnummer", Some("Malmö")),
+            ("socialjouren i malmo?", Some("Malmö")),
+            ("Malmös lokala rutin", Some("Malmö")),
+            ("vilka ingår i kärngruppen i Helsingborgsmodellen?", Some("Helsingborg")),
+            ("office in Gothenburg", Some("Göteborg")),
+            ("vi flyttar henne till Upplands Väsby", Some("Upplands Väsby")),
+            ("det kan vara svårt att veta", None),
+            ("vem äger marken", None),
+            ("how are the rights", None),
+            ("kontakt i Vara kommun", Some("Vara")),
+        ];
+        for (text, want) in cases {
+            assert_eq!(places.find_in_text(text).map(|m| m.name.as_str()), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn regions_parse_with_or_without_diacritics() {
+        assert_eq!("Öst".parse::<Region>(), Ok(Region::Öst));
+        assert_eq!("vast".parse::<Region>(), Ok(Region::Väst));
+        assert!("Södra".parse::<Region>().unwrap_err().contains("Nord, Mitt"));
+    }
+}
