@@ -103,12 +103,17 @@ pub fn stem(lower: &str, lang: Lang) -> String {
         Lang::Sv => frostem::Algorithm::Swedish,
         Lang::En => frostem::Algorithm::English,
     };
-    // Snowball leaves the definite `-torn` (koordinatorn, doktorn) unstemmed: stem `-tor` instead.
+    // Snowball stems `koordinator` to `koordinat` but leaves `koordinatorn` and `koordinatorerna`
+    // at `-torn`/`-tor`: bring those to the same stem.
     let word = match lang {
         Lang::Sv if lower.len() > 6 && lower.ends_with("torn") => &lower[..lower.len() - 1],
         _ => lower,
     };
-    frostem::Stemmer::new(algorithm).stem(word).into_owned()
+    let mut stem = frostem::Stemmer::new(algorithm).stem(word).into_owned();
+    if lang == Lang::Sv && stem.len() > 6 && stem.ends_with("tor") {
+        stem.truncate(stem.len() - 2);
+    }
+    stem
 }
 
 /// Folds diacritics: `målsägandebiträde` → `malsagandebitrade`, `Malmö` → `Malmo`.
