@@ -4,8 +4,15 @@
 pub mod analysis;
 pub mod document;
 pub mod load;
+pub mod passage;
 pub mod places;
+pub mod query;
 
 pub use document::{Document, Scope, Section};
 pub use load::{LoadReport, Rejection, load_dirs, load_file};
 pub use places::{Municipality, Places, Region};
+pub mod glossary;
+pub mod index;
+
+pub use glossary::Glossary;
+pub use index::{GuidanceIndex, IndexError, SectionRecord};

@@ -1,0 +1,383 @@
+//! The tantivy index of guidance sections: the schema, building, and the atomic swap.
+//!
+//! How it works: each section is one tantivy document. Its words are analysed once, by Lots's own
+//! [`Analyzer`](crate::analysis::Analyzer), and handed to tantivy pre-tokenised, so indexing and
+//! querying can never disagree. Four fields are searched — body (folded), body (exact spelling),
+//! heading path and title/tags — and one field, `record`, stores what an answer needs.
+//!
+//! On disk an index lives in `<root>/gen-<n>/` together with its compound lexicon. `<root>/CURRENT`
+//! names the generation in service; it is replaced by a rename only after a new generation is
+//! fully built and committed, so a failed build leaves the serving index untouched.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use crate::analysis::{Analyzer, AnalyzedWord, Lang, Lexicon, fold, lexicon_stems};
+use crate::document::Document;
+
+/// Name of the file that names the generation in service.
+const CURRENT: &str = "CURRENT";
+/// The compound lexicon, next to the tantivy files of a generation.
+const LEXICON_FILE: &str = "lexicon.tsv";
+/// Indexing memory budget.
+const WRITER_BYTES: usize = 64 * 1024 * 1024;
+/// Generations kept besides the current one (for rollback).
+const KEEP_OLD_GENERATIONS: usize = 1;
+
+/// Errors of building or opening an index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// Tantivy failed.
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// A file of the index could not be read or written.
+    #[error("search index file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The index on disk is not one Lots wrote, or is damaged.
+    #[error("search index at {path} is damaged: {why}")]
+    Damaged {
+        /// The index directory.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
+    /// Nothing to index.
+    #[error("no guidance to index: every file was rejected or the folders are empty")]
+    Empty,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io { path: path.to_owned(), source }
+}
+
+/// What is stored per section: everything an answer shows, plus the terms used to rank it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SectionRecord {
+    /// Document id.
+    pub doc: String,
+    /// Heading as written.
+    pub heading: String,
+    /// Parent headings.
+    pub parents: Vec<String>,
+    /// Document title.
+    pub title: String,
+    /// Language.
+    pub lang: Lang,
+    /// The section text.
+    pub text: String,
+    /// Municipalities of a local routine.
+    pub municipalities: Vec<String>,
+    /// Regions.
+    pub regions: Vec<String>,
+    /// Provenance.
+    pub source: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub updated: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub review_by: Option<String>,
+    /// PDF page.
+    pub page: Option<u32>,
+    /// Folded terms of heading path, title and text (with compound parts), sorted, unique.
+    pub terms: Vec<String>,
+    /// Folded terms of the heading path only, sorted, unique.
+    pub heading_terms: Vec<String>,
+}
+
+/// The fields of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Body, folded stems and compound parts.
+    pub body: Field,
+    /// Body, stems with diacritics as written.
+    pub body_exact: Field,
+    /// Heading and parent headings, folded.
+    pub heading: Field,
+    /// Document title and tags, folded.
+    pub title: Field,
+    /// Document id (untokenised), to find or delete a document's sections.
+    pub doc_id: Field,
+    /// The stored [`SectionRecord`] as JSON.
+    pub record: Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let searched = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let fields = Fields {
+            body: b.add_text_field("body", searched.clone()),
+            body_exact: b.add_text_field("body_exact", searched.clone()),
+            heading: b.add_text_field("heading", searched.clone()),
+            title: b.add_text_field("title", searched),
+            doc_id: b.add_text_field("doc_id", tantivy::schema::STRING),
+            record: b.add_text_field("record", STORED),
+        };
+        (b.build(), fields)
+    }
+
+    fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        Ok(Fields {
+            body: schema.get_field("body")?,
+            body_exact: schema.get_field("body_exact")?,
+            heading: schema.get_field("heading")?,
+            title: schema.get_field("title")?,
+            doc_id: schema.get_field("doc_id")?,
+            record: schema.get_field("record")?,
+        })
+    }
+}
+
+/// A searchable guidance index with its lexicon.
+pub struct GuidanceIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    lexicon: Lexicon,
+    sections: usize,
+    location: Option<PathBuf>,
+}
+
+impl GuidanceIndex {
+    /// Builds an index of `docs` in memory (tests, benchmarks, one-off questions).
+    pub fn build_in_memory(docs: &[Document]) -> Result<GuidanceIndex, IndexError> {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        let lexicon = build_lexicon(docs);
+        write_sections(&index, fields, &lexicon, docs)?;
+        GuidanceIndex::from_parts(index, fields, lexicon, None)
+    }
+
+    /// Builds an index of `docs` under `root` in a new generation and puts it in service
+    /// atomically. Until the swap, the previous generation keeps serving; on error it stays.
+    pub fn build_on_disk(root: &Path, docs: &[Document]) -> Result<GuidanceIndex, IndexError> {
+        if docs.is_empty() {
+            return Err(IndexError::Empty);
+        }
+        std::fs::create_dir_all(root).map_err(io_err(root))?;
+        let generation = format!("gen-{}", next_generation(root)?);
+        let dir = root.join(&generation);
+        let built = build_generation(&dir, docs);
+        let lexicon = match built {
+            Ok(lexicon) => lexicon,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        };
+        let tmp = root.join(format!("{CURRENT}.tmp"));
+        std::fs::write(&tmp, format!("{generation}\n")).map_err(io_err(&tmp))?;
+        std::fs::rename(&tmp, root.join(CURRENT)).map_err(io_err(root))?;
+        remove_old_generations(root, &generation);
+        let index = Index::open_in_dir(&dir)?;
+        let fields = Fields::from_schema(&index.schema())?;
+        GuidanceIndex::from_parts(index, fields, lexicon, Some(dir))
+    }
+
+    /// Opens the generation in service under `root`.
+    pub fn open(root: &Path) -> Result<GuidanceIndex, IndexError> {
+        let current = root.join(CURRENT);
+        let name = std::fs::read_to_string(&current).map_err(io_err(&current))?;
+        let dir = root.join(name.trim());
+        let damaged = |why: String| IndexError::Damaged { path: dir.clone(), why };
+        let lexicon_path = dir.join(LEXICON_FILE);
+        let text = std::fs::read_to_string(&lexicon_path).map_err(io_err(&lexicon_path))?;
+        let lexicon = Lexicon::from_text(&text).map_err(|line| damaged(format!("{LEXICON_FILE} line {line}")))?;
+        let index = Index::open_in_dir(&dir)?;
+        let fields = Fields::from_schema(&index.schema()).map_err(|e| damaged(e.to_string()))?;
+        GuidanceIndex::from_parts(index, fields, lexicon, Some(dir))
+    }
+
+    fn from_parts(index: Index, fields: Fields, lexicon: Lexicon, location: Option<PathBuf>) -> Result<GuidanceIndex, IndexError> {
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let sections = reader.searcher().num_docs() as usize;
+        Ok(GuidanceIndex { index, reader, fields, lexicon, sections, location })
+    }
+
+    /// The schema fields.
+    pub fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    /// A searcher over the index.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// The compound lexicon of the indexed corpus.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Number of sections.
+    pub fn section_count(&self) -> usize {
+        self.sections
+    }
+
+    /// The generation directory, for an on-disk index.
+    pub fn location(&self) -> Option<&Path> {
+        self.location.as_deref()
+    }
+
+    /// The tantivy index itself (for baselines and diagnostics).
+    pub fn tantivy(&self) -> &Index {
+        &self.index
+    }
+
+    /// Reads the stored record of a hit.
+    pub fn record(&self, searcher: &tantivy::Searcher, address: tantivy::DocAddress) -> Result<SectionRecord, IndexError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let json = doc.get_first(self.fields.record).and_then(|v| v.as_str()).unwrap_or_default();
+        serde_json::from_str(json).map_err(|e| IndexError::Damaged {
+            path: self.location.clone().unwrap_or_default(),
+            why: format!("stored section: {e}"),
+        })
+    }
+}
+
+fn build_generation(dir: &Path, docs: &[Document]) -> Result<Lexicon, IndexError> {
+    std::fs::create_dir(dir).map_err(io_err(dir))?;
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    let lexicon = build_lexicon(docs);
+    write_sections(&index, fields, &lexicon, docs)?;
+    let path = dir.join(LEXICON_FILE);
+    std::fs::write(&path, lexicon.to_text()).map_err(io_err(&path))?;
+    Ok(lexicon)
+}
+
+fn next_generation(root: &Path) -> Result<u64, IndexError> {
+    let mut highest = 0;
+    for entry in std::fs::read_dir(root).map_err(io_err(root))? {
+        let name = entry.map_err(io_err(root))?.file_name();
+        if let Some(n) = name.to_str().and_then(|n| n.strip_prefix("gen-")).and_then(|n| n.parse::<u64>().ok()) {
+            highest = highest.max(n);
+        }
+    }
+    Ok(highest + 1)
+}
+
+/// Best effort: a leftover old generation costs disk, not correctness.
+fn remove_old_generations(root: &Path, current: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let mut old: Vec<(u64, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let n = name.strip_prefix("gen-")?.parse().ok()?;
+            (name != current).then(|| (n, e.path()))
+        })
+        .collect();
+    old.sort();
+    let excess = old.len().saturating_sub(KEEP_OLD_GENERATIONS);
+    for (_, path) in old.into_iter().take(excess) {
+        if let Err(e) = std::fs::remove_dir_all(&path) {
+            tracing::warn!(path = %path.display(), error = %e, "could not remove an old index generation");
+        }
+    }
+}
+
+/// Every content-word stem of the corpus, counted: the vocabulary compounds are split against.
+pub fn build_lexicon(docs: &[Document]) -> Lexicon {
+    let mut lexicon = Lexicon::default();
+    for doc in docs {
+        for text in std::iter::once(doc.title.as_str()).chain(doc.sections.iter().flat_map(|s| [s.heading.as_str(), s.text.as_str()])) {
+            for stem in lexicon_stems(text, doc.lang) {
+                lexicon.add(&stem);
+            }
+        }
+    }
+    lexicon
+}
+
+fn write_sections(index: &Index, fields: Fields, lexicon: &Lexicon, docs: &[Document]) -> Result<(), IndexError> {
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_BYTES)?;
+    let mut analyzer = Analyzer::new(lexicon);
+    for doc in docs {
+        let title_words = analyzer.analyze(&format!("{} {}", doc.title, doc.tags.join(" ")), doc.lang);
+        for section in &doc.sections {
+            let heading_text = section.parents.iter().chain([&section.heading]).cloned().collect::<Vec<_>>().join(" ");
+            let heading_words = analyzer.analyze(&heading_text, doc.lang);
+            let body_words = analyzer.analyze(&section.text, doc.lang);
+            let heading_terms = term_set(&heading_words);
+            let mut terms = term_set(&body_words);
+            terms.extend(heading_terms.iter().cloned());
+            terms.extend(term_set(&title_words));
+            let record = SectionRecord {
+                doc: doc.id.clone(),
+                heading: section.heading.clone(),
+                parents: section.parents.clone(),
+                title: doc.title.clone(),
+                lang: doc.lang,
+                text: section.text.clone(),
+                municipalities: doc.scope.municipalities.clone(),
+                regions: doc.scope.regions.iter().map(|r| r.name().to_owned()).collect(),
+                source: doc.source.clone(),
+                updated: doc.updated.map(|d| d.to_string()),
+                review_by: doc.review_by.map(|d| d.to_string()),
+                page: section.page,
+                terms: terms.into_iter().collect(),
+                heading_terms: heading_terms.into_iter().collect(),
+            };
+            let mut tdoc = TantivyDocument::new();
+            tdoc.add_pre_tokenized_text(fields.body, pre_tokenized(&section.text, &body_words, Spelling::Folded));
+            tdoc.add_pre_tokenized_text(fields.body_exact, pre_tokenized(&section.text, &body_words, Spelling::Exact));
+            tdoc.add_pre_tokenized_text(fields.heading, pre_tokenized(&heading_text, &heading_words, Spelling::Folded));
+            tdoc.add_pre_tokenized_text(fields.title, pre_tokenized(&doc.title, &title_words, Spelling::Folded));
+            tdoc.add_text(fields.doc_id, &doc.id);
+            tdoc.add_text(fields.record, serde_json::to_string(&record).expect("a record serialises"));
+            writer.add_document(tdoc)?;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// Which spelling of a term a field holds.
+#[derive(Clone, Copy)]
+enum Spelling {
+    Folded,
+    Exact,
+}
+
+fn pre_tokenized(text: &str, words: &[AnalyzedWord], spelling: Spelling) -> PreTokenizedString {
+    let mut tokens = Vec::with_capacity(words.len() * 2);
+    for w in words {
+        let forms = std::iter::once(&w.forms.stem).chain(&w.forms.parts);
+        for form in forms {
+            let text = match spelling {
+                Spelling::Folded => fold(form),
+                Spelling::Exact => form.clone(),
+            };
+            tokens.push(Token {
+                offset_from: w.range.start,
+                offset_to: w.range.end,
+                position: w.position as usize,
+                text,
+                position_length: 1,
+            });
+        }
+    }
+    PreTokenizedString { text: text.to_owned(), tokens }
+}
+
+fn term_set(words: &[AnalyzedWord]) -> BTreeSet<String> {
+    words
+        .iter()
+        .flat_map(|w| std::iter::once(w.forms.folded.clone()).chain(w.forms.parts.iter().map(|p| fold(p))))
+        .collect()
+}

@@ -1,0 +1,158 @@
+//! Choosing the sentences of a section that answer, and marking the words that matched.
+//!
+//! How it works (like Lucene's unified highlighter, which scores passages rather than cutting a
+//! fixed window): the section is split into sentences and list items; each is scored by the
+//! weights of the question concepts it contains; the best one is kept, with up to two more that
+//! score at least half as well, in the order they are written.
+
+use std::ops::Range;
+
+use crate::analysis::{Analyzer, Lang, Lexicon, fold};
+use crate::query::Concept;
+
+/// At most this many sentences make a passage.
+const MAX_SENTENCES: usize = 3;
+/// A further sentence must score at least this share of the best one.
+const FURTHER_SENTENCE_SHARE: f32 = 0.5;
+/// Abbreviations after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &["kap", "bl.a", "t.ex", "ca", "s", "nr", "jfr", "m.fl", "dvs", "resp", "p", "st", "e.g", "i.e", "etc", "no"];
+
+/// The sentences chosen from a section, and where the matched words are in them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    /// The chosen sentences, joined.
+    pub text: String,
+    /// Byte ranges in `text` of words that match the question.
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Passage {
+    /// The passage as Markdown with matched words in bold.
+    pub fn marked(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + 4 * self.highlights.len());
+        let mut at = 0;
+        for r in &self.highlights {
+            out.push_str(&self.text[at..r.start]);
+            out.push_str("**");
+            out.push_str(&self.text[r.clone()]);
+            out.push_str("**");
+            at = r.end;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
+/// Picks the sentences of `text` that best answer `concepts` (with their `weights`).
+pub fn select_passage(text: &str, lang: Lang, lexicon: &Lexicon, concepts: &[Concept], weights: &[f32]) -> Passage {
+    let mut analyzer = Analyzer::new(lexicon);
+    let sentences = split_sentences(text);
+    let scored: Vec<(Range<usize>, f32, Vec<Range<usize>>)> = sentences
+        .into_iter()
+        .map(|range| {
+            let words = analyzer.analyze(&text[range.clone()], lang);
+            let has = |t: &str| words.iter().any(|w| w.forms.folded == t || w.forms.parts.iter().any(|p| fold(p) == t));
+            let score: f32 = concepts.iter().zip(weights).map(|(c, w)| c.match_factor(has) * w).sum();
+            let hits = words
+                .iter()
+                .filter(|w| {
+                    let forms: Vec<String> = std::iter::once(w.forms.folded.clone()).chain(w.forms.parts.iter().map(|p| fold(p))).collect();
+                    concepts.iter().any(|c| c.alternatives.iter().any(|a| a.terms.iter().any(|t| forms.contains(t))))
+                })
+                .map(|w| range.start + w.range.start..range.start + w.range.end)
+                .collect();
+            (range, score, hits)
+        })
+        .collect();
+    let Some(best) = scored.iter().map(|s| s.1).reduce(f32::max) else {
+        return Passage { text: String::new(), highlights: vec![] };
+    };
+    let mut chosen: Vec<usize> = (0..scored.len()).collect();
+    chosen.sort_by(|&a, &b| scored[b].1.total_cmp(&scored[a].1).then(a.cmp(&b)));
+    chosen.truncate(MAX_SENTENCES);
+    let top = chosen[0];
+    chosen.retain(|&i| i == top || (best > 0.0 && scored[i].1 >= best * FURTHER_SENTENCE_SHARE));
+    chosen.sort_unstable();
+
+    let mut passage = Passage { text: String::new(), highlights: vec![] };
+    let mut previous: Option<usize> = None;
+    for i in chosen {
+        let (range, _, hits) = &scored[i];
+        if let Some(p) = previous {
+            passage.text.push_str(if p + 1 == i { " " } else { " … " });
+        }
+        let offset = passage.text.len();
+        passage.text.push_str(&text[range.clone()]);
+        passage.highlights.extend(hits.iter().map(|h| h.start - range.start + offset..h.end - range.start + offset));
+        previous = Some(i);
+    }
+    passage
+}
+
+/// Sentence and list-item ranges of `text`, trimmed, without empty ones.
+pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in bytes.iter().enumerate() {
+        let next = bytes.get(k + 1).map(|&(_, c)| c);
+        let after = bytes.get(k + 2).map(|&(_, c)| c);
+        let ends = match c {
+            '\n' => true,
+            '.' | '!' | '?' => {
+                next.is_some_and(char::is_whitespace)
+                    && after.is_some_and(|a| a.is_uppercase() || a == '"' || a == '«')
+                    && !(c == '.' && ends_with_abbreviation(&text[start..i]))
+            }
+            _ => false,
+        };
+        if ends {
+            push_trimmed(text, start..i + c.len_utf8(), &mut out);
+            start = i + c.len_utf8();
+        }
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn ends_with_abbreviation(before: &str) -> bool {
+    let last = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or_default().to_lowercase();
+    ABBREVIATIONS.contains(&last.as_str())
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[range.clone()];
+    let lead = s.len() - s.trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == '*').len();
+    let trail = s.len() - s.trim_end().len();
+    if range.start + lead < range.end - trail {
+        out.push(range.start + lead..range.end - trail);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::glossary::Glossary;
+    use crate::query::parse_query;
+
+    #[test]
+    fn splits_sentences_but_not_at_abbreviations() {
+        let text = "Enligt 4 kap. 1 a § brottsbalken gäller det. Hon ansöker, t.ex. via soc. Nästa mening!\n- punkt ett\n- punkt två";
+        let parts: Vec<&str> = split_sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            parts,
+            ["Enligt 4 kap. 1 a § brottsbalken gäller det.", "Hon ansöker, t.ex. via soc.", "Nästa mening!", "punkt ett", "punkt två"]
+        );
+    }
+
+    #[test]
+    fn picks_the_sentence_that_answers_and_marks_matched_words() {
+        let text = "Personen ansöker inte själv. Ansökan görs av socialnämnden eller förundersökningsledaren. Migrationsverket prövar ansökan.";
+        let q = parse_query("vem gör ansökan om betänketid", &Lexicon::default(), &Glossary::default());
+        let weights = vec![1.0; q.concepts.len()];
+        let p = select_passage(text, Lang::Sv, &Lexicon::default(), &q.concepts, &weights);
+        assert!(p.text.starts_with("Ansökan görs av socialnämnden"), "{}", p.text);
+        assert!(p.marked().contains("**Ansökan** görs"), "{}", p.marked());
+        assert!(p.marked().contains("prövar **ansökan**"), "{}", p.marked());
+    }
+}

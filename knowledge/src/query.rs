@@ -1,0 +1,212 @@
+//! From a question to what to look for: its concepts, each with the ways it may be written.
+//!
+//! How it works: every content word of the question is a concept. A concept is found in a section
+//! when all terms of one of its alternatives are there:
+//! - the word's own stem (weight 1.0);
+//! - the parts of a compound (0.85): `människohandelsoffer` → `människohandel` + `offer`;
+//! - a spelling correction against the corpus vocabulary, only for words the corpus lacks (0.75);
+//! - the other terms of a glossary concept (0.9): `reflection period` → `betänketid`. A glossary
+//!   phrase of several words becomes one concept.
+
+use crate::analysis::{Analyzer, Lang, Lexicon, detect_lang, fold};
+use crate::glossary::Glossary;
+
+/// Weight of a compound's parts relative to the whole word.
+const PARTS_FACTOR: f32 = 0.85;
+/// Weight of a glossary equivalent.
+const GLOSSARY_FACTOR: f32 = 0.9;
+/// Weight of a spelling correction.
+const TYPO_FACTOR: f32 = 0.75;
+
+/// One way of finding a concept: all `terms` (folded stems) must be present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    /// Folded stems, all required.
+    pub terms: Vec<String>,
+    /// How much a match through this alternative counts (the question's own word: 1.0).
+    pub factor: f32,
+}
+
+/// Something the question asks about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concept {
+    /// The question's words for it.
+    pub words: String,
+    /// The stem as the asker spelled it (diacritics kept), for exact-spelling preference.
+    pub exact: Vec<String>,
+    /// Ways to find it, best first.
+    pub alternatives: Vec<Alternative>,
+}
+
+impl Concept {
+    /// The best factor among alternatives whose terms all satisfy `has`.
+    pub fn match_factor(&self, has: impl Fn(&str) -> bool) -> f32 {
+        self.alternatives
+            .iter()
+            .filter(|a| a.terms.iter().all(|t| has(t)))
+            .map(|a| a.factor)
+            .fold(0.0, f32::max)
+    }
+}
+
+/// A question, analysed.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Detected language.
+    pub lang: Lang,
+    /// Its concepts, in question order.
+    pub concepts: Vec<Concept>,
+}
+
+/// Analyses `question` against the corpus `lexicon` and the `glossary`.
+pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Query {
+    let lang = detect_lang(question);
+    let words = Analyzer::new(lexicon).analyze(question, lang);
+    let mut concepts: Vec<Concept> = words
+        .iter()
+        .map(|w| {
+            let mut alternatives = vec![Alternative { terms: vec![w.forms.folded.clone()], factor: 1.0 }];
+            let parts: Vec<String> = w.forms.parts.iter().map(|p| fold(p)).collect();
+            if !parts.is_empty() {
+                alternatives.push(Alternative { terms: parts, factor: PARTS_FACTOR });
+            }
+            if !lexicon.contains(&w.forms.folded) && w.forms.parts.is_empty() {
+                if let Some(fix) = correct_spelling(&w.forms.folded, lexicon) {
+                    alternatives.push(Alternative { terms: vec![fix], factor: TYPO_FACTOR });
+                }
+            }
+            Concept {
+                words: question[w.range.clone()].to_owned(),
+                exact: vec![w.forms.stem.clone()],
+                alternatives,
+            }
+        })
+        .collect();
+
+    let keyed: Vec<(String, Vec<String>)> = words
+        .iter()
+        .map(|w| (w.forms.folded.clone(), w.forms.parts.iter().map(|p| fold(p)).collect()))
+        .collect();
+    // Apply glossary matches from the back so merging words keeps earlier indices valid.
+    let mut matches = glossary.find(&keyed, lang);
+    matches.sort_by_key(|&(_, start, len)| (std::cmp::Reverse(start), std::cmp::Reverse(len)));
+    let mut merged_from = usize::MAX;
+    for (concept, start, len) in matches {
+        if start + len > merged_from {
+            continue; // overlaps a longer phrase already merged
+        }
+        let (whole, parts) = &keyed[start];
+        let matched_part = (len == 1 && !concept.terms.iter().any(|t| t.stems == [whole.clone()]))
+            .then(|| parts.iter().find(|p| concept.terms.iter().any(|t| t.stems == [(*p).clone()])))
+            .flatten();
+        let target = if len > 1 {
+            let merged: Vec<Concept> = concepts.drain(start..start + len).collect();
+            let conj: Vec<String> = merged.iter().map(|c| c.alternatives[0].terms[0].clone()).collect();
+            let words = merged.iter().map(|c| c.words.as_str()).collect::<Vec<_>>().join(" ");
+            let exact = merged.into_iter().flat_map(|c| c.exact).collect();
+            concepts.insert(start, Concept { words, exact, alternatives: vec![Alternative { terms: conj, factor: 1.0 }] });
+            merged_from = start;
+            &mut concepts[start]
+        } else {
+            &mut concepts[start]
+        };
+        for term in &concept.terms {
+            let mut terms = term.stems.clone();
+            if let Some(part) = matched_part {
+                // A compound matched through one part: the equivalent replaces that part only.
+                terms.extend(parts.iter().filter(|p| *p != part).cloned());
+            }
+            let alt = Alternative { terms, factor: GLOSSARY_FACTOR };
+            if !target.alternatives.iter().any(|a| a.terms == alt.terms) {
+                target.alternatives.push(alt);
+            }
+        }
+    }
+    Query { lang, concepts }
+}
+
+/// The corpus stem closest to an unknown `folded` stem: one edit for short words, two for long.
+/// Same first letter (typos rarely hit it); the most frequent wins a tie.
+pub fn correct_spelling(folded: &str, lexicon: &Lexicon) -> Option<String> {
+    let len = folded.chars().count();
+    let max = match len {
+        0..=3 => return None,
+        4..=7 => 1,
+        _ => 2,
+    };
+    let first = folded.chars().next()?;
+    lexicon
+        .iter()
+        .filter(|(w, _)| w.starts_with(first) && w.chars().count().abs_diff(len) <= max)
+        .filter_map(|(w, count)| edit_distance_within(folded, w, max).map(|d| (d, std::cmp::Reverse(count), w)))
+        .min()
+        .map(|(_, _, w)| w.to_owned())
+}
+
+/// Levenshtein distance if it is at most `max`.
+fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[b.len()] <= max).then_some(prev[b.len()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::lexicon_stems;
+
+    fn lexicon(text: &str) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for s in lexicon_stems(text, Lang::Sv) {
+            lex.add(&s);
+        }
+        lex
+    }
+
+    #[test]
+    fn typos_are_corrected_only_for_unknown_words() {
+        let lex = lexicon("människoexploatering uppehållstillstånd polis");
+        let q = parse_query("straffskalan för människoexplotering", &lex, &Glossary::default());
+        let alt = q.concepts[1].alternatives.last().unwrap();
+        assert_eq!((alt.terms.as_slice(), alt.factor), ([String::from("manniskoexploatering")].as_slice(), TYPO_FACTOR));
+        let q = parse_query("polis", &lex, &Glossary::default());
+        assert_eq!(q.concepts[0].alternatives.len(), 1);
+        assert_eq!(edit_distance_within("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance_within("kitten", "sitting", 2), None);
+    }
+
+    #[test]
+    fn glossary_phrases_merge_into_one_concept_with_equivalents() {
+        let g = Glossary::parse("[[concept]]\nsv = [\"betänketid\"]\nen = [\"reflection period\"]\n", "t").unwrap();
+        let q = parse_query("How long is the reflection period?", &Lexicon::default(), &g);
+        assert_eq!(q.lang, Lang::En);
+        let words: Vec<_> = q.concepts.iter().map(|c| c.words.as_str()).collect();
+        assert_eq!(words, ["long", "reflection period"]);
+        assert!(q.concepts[1].alternatives.iter().any(|a| a.terms == ["betanketid"]));
+    }
+
+    #[test]
+    fn a_compound_matched_through_a_part_keeps_its_other_part() {
+        let g = Glossary::parse("[[concept]]\nsv = [\"betänketid\"]\nen = [\"reflection period\"]\n", "t").unwrap();
+        let lex = lexicon("betänketid ansökan");
+        let q = parse_query("betänketidsansökan", &lex, &g);
+        let alts: Vec<_> = q.concepts[0].alternatives.iter().map(|a| a.terms.clone()).collect();
+        assert!(alts.contains(&vec!["betanketid".to_owned(), "ansokan".to_owned()]), "{alts:?}");
+        assert!(alts.contains(&vec!["reflect".to_owned(), "period".to_owned(), "ansokan".to_owned()]), "{alts:?}");
+    }
+}
