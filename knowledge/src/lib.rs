@@ -2,7 +2,10 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod answer;
+pub mod baseline;
 pub mod document;
+pub mod eval;
 pub mod load;
 pub mod passage;
 pub mod places;
@@ -16,3 +19,4 @@ pub mod index;
 
 pub use glossary::Glossary;
 pub use index::{GuidanceIndex, IndexError, SectionRecord};
+pub use answer::{Answer, Answerer, Answers, Asker};

@@ -1,0 +1,123 @@
+//! The command-line grammar (clap derive), kept apart so it can be tested offline.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Lots: answers from guidance against human trafficking, city by city.
+#[derive(Debug, Parser)]
+#[command(name = "lots", version, about)]
+pub struct Cli {
+    /// More logging (-v info, -vv debug). Questions are logged at debug level only.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Where guidance and the index come from; shared by the commands that answer.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GuidanceArgs {
+    /// Guidance folder (repeatable).
+    #[arg(long = "guidance", value_name = "DIR", default_value = "config/guidance")]
+    pub guidance: Vec<PathBuf>,
+    /// The bilingual glossary; the one shipped with Lots if not given and config/glossary.toml is absent.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
+    /// Where Lots keeps its state (the index goes to DIR/index).
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer questions from the guidance: one given, or one per line on stdin.
+    Ask {
+        #[command(flatten)]
+        guidance: GuidanceArgs,
+        /// The asker's municipality, for local routines.
+        #[arg(long, value_name = "NAME")]
+        municipality: Option<String>,
+        /// One JSON object per question.
+        #[arg(long)]
+        json: bool,
+        /// The question; without it, questions are read from stdin, one per line.
+        question: Option<String>,
+    },
+    /// Measure answer quality on a question file, next to a plain tantivy baseline.
+    Eval {
+        #[command(flatten)]
+        guidance: GuidanceArgs,
+        /// Questions as JSON lines (id, q, lang, municipality, expect, kind).
+        #[arg(long, value_name = "FILE")]
+        questions: PathBuf,
+        /// Also list the questions answered right.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Work with guidance files.
+    Guidance {
+        #[command(subcommand)]
+        command: GuidanceCommand,
+    },
+    /// Measure answer latency, indexing rate and memory on a synthetic corpus.
+    Bench {
+        /// Sections in the synthetic corpus.
+        #[arg(long, default_value_t = 10_000)]
+        sections: usize,
+        /// Questions to time.
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+    },
+}
+
+/// `lots guidance …`
+#[derive(Debug, Subcommand)]
+pub enum GuidanceCommand {
+    /// Check guidance folders: list every rejected file with line and reason; exit 1 if any.
+    Check {
+        /// Folders to check.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ask_grammar() {
+        let cli = Cli::try_parse_from(["lots", "ask", "--guidance", "a", "--guidance", "b", "--municipality", "Lund", "--json", "vem ringer jag?"]).unwrap();
+        let Command::Ask { guidance, municipality, json, question } = cli.command else { panic!("not ask") };
+        assert_eq!(guidance.guidance, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert_eq!(municipality.as_deref(), Some("Lund"));
+        assert!(json);
+        assert_eq!(question.as_deref(), Some("vem ringer jag?"));
+
+        let cli = Cli::try_parse_from(["lots", "ask"]).unwrap();
+        let Command::Ask { guidance, question, .. } = cli.command else { panic!("not ask") };
+        assert_eq!(guidance.guidance, [PathBuf::from("config/guidance")]);
+        assert_eq!(question, None);
+    }
+
+    #[test]
+    fn eval_needs_questions_and_check_needs_a_folder() {
+        assert!(Cli::try_parse_from(["lots", "eval", "--guidance", "x"]).is_err());
+        assert!(Cli::try_parse_from(["lots", "guidance", "check"]).is_err());
+        assert!(Cli::try_parse_from(["lots", "guidance", "check", "config/guidance"]).is_ok());
+    }
+}

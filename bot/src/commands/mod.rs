@@ -1,0 +1,61 @@
+//! The subcommands, and the shared step of turning guidance folders into an [`Answerer`].
+
+mod ask;
+mod bench;
+mod eval;
+mod guidance;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use lots_knowledge::{Answerer, Glossary, GuidanceIndex, LoadReport, Places, load_dirs};
+
+use crate::cli::{Command, GuidanceArgs, GuidanceCommand};
+
+/// The glossary admins edit, used when present.
+const CONFIG_GLOSSARY: &str = "config/glossary.toml";
+
+/// Runs one subcommand.
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Ask { guidance, municipality, json, question } => ask::run(&guidance, municipality.as_deref(), json, question),
+        Command::Eval { guidance, questions, all } => eval::run(&guidance, &questions, all),
+        Command::Guidance { command: GuidanceCommand::Check { dirs } } => guidance::check(&dirs),
+        Command::Bench { sections, queries } => bench::run(sections, queries),
+    }
+}
+
+/// Loads the guidance, reports rejected files on stderr, builds the index in the data dir
+/// (atomically replacing the previous one) and returns an answerer over it.
+fn open_answerer(args: &GuidanceArgs) -> anyhow::Result<(Answerer, LoadReport)> {
+    let places = Places::embedded();
+    let glossary = load_glossary(args.glossary.as_deref())?;
+    let report = load_dirs(&args.guidance, &places);
+    for rejection in &report.rejected {
+        eprintln!("skipped {rejection}");
+    }
+    if report.documents.is_empty() {
+        let dirs: Vec<_> = args.guidance.iter().map(|d| d.display().to_string()).collect();
+        bail!("no guidance loaded from {}; check the folder with `lots guidance check`", dirs.join(", "));
+    }
+    let root = args.data_dir.join("index");
+    let index = GuidanceIndex::build_on_disk(&root, &report.documents)
+        .with_context(|| format!("building the search index in {}", root.display()))?;
+    tracing::info!(documents = report.documents.len(), sections = index.section_count(), "guidance indexed");
+    Ok((Answerer::new(index, glossary, places), report))
+}
+
+fn load_glossary(path: Option<&Path>) -> anyhow::Result<Glossary> {
+    match path {
+        Some(p) => Ok(Glossary::from_file(p)?),
+        None if Path::new(CONFIG_GLOSSARY).exists() => Ok(Glossary::from_file(Path::new(CONFIG_GLOSSARY))?),
+        None => Ok(Glossary::embedded()),
+    }
+}
+
+/// Today in Sweden, for review dates.
+fn today() -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned_datetime(tz).date()
+}

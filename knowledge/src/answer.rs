@@ -1,0 +1,239 @@
+//! Answering a question: rank sections, respect the asker's place, pick the sentences that
+//! answer, and say "no answer" when the evidence is weak.
+//!
+//! How it works:
+//! 1. The question becomes [`Concept`]s ([`parse_query`]), each weighted by its rarity in the corpus
+//!    (inverse document frequency; a word the corpus has never seen weighs most).
+//! 2. Tantivy's BM25 over body, heading and title fields finds candidate sections.
+//! 3. Each candidate is re-scored by how much of the question's weight it covers — in its text and
+//!    in its heading — next to its BM25 score, and by scope: a local routine of the asker's (or the
+//!    named) municipality is preferred; another place's local routine is never used.
+//! 4. The confidence gate: if the best section covers too little of the question, or only about as
+//!    much as a section of another document, the answer is `no_answer` with no guess.
+
+use jiff::civil::Date;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
+
+use crate::analysis::Lang;
+use crate::glossary::Glossary;
+use crate::index::{GuidanceIndex, IndexError, SectionRecord};
+use crate::passage::{Passage, select_passage};
+use crate::places::{Municipality, Places};
+use crate::query::{Query, parse_query};
+
+/// Candidates taken from BM25 for re-scoring.
+const CANDIDATES: usize = 30;
+/// At most this many answers are returned.
+pub const MAX_ANSWERS: usize = 5;
+/// The best section must cover at least this share of the question's weight.
+const MIN_COVERAGE: f32 = 0.55;
+/// Below this coverage an answer also needs a clear lead over another document's best section.
+const CLEAR_COVERAGE: f32 = 0.7;
+/// The lead (in final score) that counts as clear.
+const MIN_MARGIN: f32 = 0.03;
+/// Field boosts relative to the body.
+const HEADING_BOOST: f32 = 1.5;
+const TITLE_BOOST: f32 = 0.5;
+const EXACT_SPELLING_BOOST: f32 = 0.2;
+/// Weights of the re-scoring features.
+const W_BM25: f32 = 0.35;
+const W_COVERAGE: f32 = 0.45;
+const W_HEADING: f32 = 0.2;
+/// Scope factors.
+const OWN_LOCAL_ROUTINE: f32 = 1.2;
+const OWN_REGION: f32 = 1.1;
+const LOCAL_ROUTINE_PLACE_UNKNOWN: f32 = 0.7;
+const REGIONAL_PLACE_UNKNOWN: f32 = 0.85;
+
+/// One answer: a section, the sentences that answer, and its citation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The section as stored.
+    pub section: SectionRecord,
+    /// Final score (higher is better).
+    pub score: f32,
+    /// Share of the question's weight the section covers (0–1).
+    pub coverage: f32,
+    /// The sentences that answer, with matched words.
+    pub passage: Passage,
+    /// The document's `review_by` date has passed.
+    pub outdated: bool,
+}
+
+/// The answers to one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers {
+    /// The question as asked.
+    pub question: String,
+    /// The evidence was too weak: say so instead of guessing.
+    pub no_answer: bool,
+    /// Best first; empty when `no_answer`.
+    pub answers: Vec<Answer>,
+    /// The municipality the answer was scoped to (named in the question, or the asker's).
+    pub place: Option<Municipality>,
+    /// Detected language of the question.
+    pub lang: Lang,
+}
+
+/// Where the asker is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Asker<'a> {
+    /// The asker's (or the room's) municipality, if known.
+    pub municipality: Option<&'a str>,
+}
+
+/// Answers questions from one index.
+pub struct Answerer {
+    index: GuidanceIndex,
+    glossary: Glossary,
+    places: Places,
+}
+
+impl Answerer {
+    /// An answerer over `index`.
+    pub fn new(index: GuidanceIndex, glossary: Glossary, places: Places) -> Self {
+        Answerer { index, glossary, places }
+    }
+
+    /// The index answered from.
+    pub fn index(&self) -> &GuidanceIndex {
+        &self.index
+    }
+
+    /// The place data.
+    pub fn places(&self) -> &Places {
+        &self.places
+    }
+
+    /// Answers `question` for `asker`; `today` decides what is outdated.
+    pub fn answer(&self, question: &str, asker: Asker<'_>, today: Date) -> Result<Answers, IndexError> {
+        let query = parse_query(question, self.index.lexicon(), &self.glossary);
+        let place = self
+            .places
+            .find_in_text(question)
+            .or_else(|| asker.municipality.and_then(|m| self.places.municipality(m)))
+            .cloned();
+        let mut out = Answers { question: question.to_owned(), no_answer: true, answers: vec![], place, lang: query.lang };
+        if query.concepts.is_empty() {
+            return Ok(out);
+        }
+        let searcher = self.index.searcher();
+        let weights = self.concept_weights(&searcher, &query)?;
+        let total: f32 = weights.iter().sum();
+        let hits = searcher.search(&self.tantivy_query(&query), &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+        let max_bm25 = hits.first().map_or(1.0, |h| h.0.max(f32::EPSILON));
+
+        let mut ranked = Vec::with_capacity(hits.len());
+        for (bm25, address) in hits {
+            let section = self.index.record(&searcher, address)?;
+            let Some(scope_factor) = scope_factor(&section, out.place.as_ref()) else { continue };
+            let covered = |terms: &[String]| -> f32 {
+                let has = |t: &str| terms.binary_search_by(|x| x.as_str().cmp(t)).is_ok();
+                query.concepts.iter().zip(&weights).map(|(c, w)| c.match_factor(has) * w).sum::<f32>() / total
+            };
+            let coverage = covered(&section.terms);
+            let heading = covered(&section.heading_terms);
+            let score = (W_BM25 * bm25 / max_bm25 + W_COVERAGE * coverage + W_HEADING * heading) * scope_factor;
+            ranked.push((score, coverage, section));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+
+        let Some((best_score, best_coverage, best)) = ranked.first() else { return Ok(out) };
+        let runner_up = ranked.iter().find(|r| r.2.doc != best.doc).map_or(0.0, |r| r.0);
+        let clear_lead = best_score - runner_up >= MIN_MARGIN * best_score;
+        out.no_answer = *best_coverage < MIN_COVERAGE || (*best_coverage < CLEAR_COVERAGE && !clear_lead);
+        tracing::debug!(coverage = best_coverage, score = best_score, runner_up, no_answer = out.no_answer, "ranked");
+        if out.no_answer {
+            return Ok(out);
+        }
+        out.answers = ranked
+            .into_iter()
+            .take(MAX_ANSWERS)
+            .map(|(score, coverage, section)| {
+                let passage = select_passage(&section.text, section.lang, self.index.lexicon(), &query.concepts, &weights);
+                let outdated = section.review_by.as_deref().and_then(|d| d.parse::<Date>().ok()).is_some_and(|d| d < today);
+                Answer { section, score, coverage, passage, outdated }
+            })
+            .collect();
+        Ok(out)
+    }
+
+    /// Inverse document frequency of each concept, through its best-known alternative;
+    /// a concept the corpus has never seen gets the highest weight.
+    fn concept_weights(&self, searcher: &Searcher, query: &Query) -> Result<Vec<f32>, IndexError> {
+        let n = searcher.num_docs() as f32;
+        let idf = |df: f32| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let body = self.index.fields().body;
+        let mut weights = Vec::with_capacity(query.concepts.len());
+        for concept in &query.concepts {
+            let mut weight = None;
+            for alt in &concept.alternatives {
+                let mut sum = 0.0;
+                let mut known = true;
+                for t in &alt.terms {
+                    let df = searcher.doc_freq(&Term::from_field_text(body, t))? as f32;
+                    known &= df > 0.0;
+                    sum += idf(df);
+                }
+                if known {
+                    weight = Some(sum / alt.terms.len() as f32);
+                    break;
+                }
+            }
+            weights.push(weight.unwrap_or_else(|| idf(0.0)));
+        }
+        Ok(weights)
+    }
+
+    fn tantivy_query(&self, query: &Query) -> BooleanQuery {
+        let f = self.index.fields();
+        let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut add = |field, text: &str, boost: f32| {
+            if seen.insert((field, text.to_owned())) {
+                let term = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
+            }
+        };
+        for concept in &query.concepts {
+            for alt in &concept.alternatives {
+                let boost = alt.factor / (alt.terms.len() as f32).sqrt();
+                for t in &alt.terms {
+                    add(f.body, t, boost);
+                    add(f.heading, t, boost * HEADING_BOOST);
+                    add(f.title, t, boost * TITLE_BOOST);
+                }
+            }
+            for exact in &concept.exact {
+                add(f.body_exact, exact, EXACT_SPELLING_BOOST);
+            }
+        }
+        BooleanQuery::new(clauses)
+    }
+}
+
+/// How a section's scope fits the place asked about; `None`: not for this place.
+fn scope_factor(section: &SectionRecord, place: Option<&Municipality>) -> Option<f32> {
+    let local = !section.municipalities.is_empty();
+    let regional = !section.regions.is_empty();
+    match place {
+        _ if !local && !regional => Some(1.0),
+        None if local => Some(LOCAL_ROUTINE_PLACE_UNKNOWN),
+        None => Some(REGIONAL_PLACE_UNKNOWN),
+        Some(m) if local => section.municipalities.contains(&m.name).then_some(OWN_LOCAL_ROUTINE),
+        Some(m) => m
+            .region
+            .is_some_and(|r| section.regions.iter().any(|s| s == r.name()))
+            .then_some(OWN_REGION),
+    }
+}
+
+impl Answers {
+    /// The best answer, if any.
+    pub fn best(&self) -> Option<&Answer> {
+        self.answers.first()
+    }
+}
