@@ -186,11 +186,11 @@ mod tests {
             "test",
         )
         .unwrap();
-        let w = words("How long is the reflection period?", Lang::En);
+        let w = words("When does the reflection period end?", Lang::En);
         let found = g.find(&w, Lang::En);
         assert_eq!(found.len(), 1);
         let (concept, start, len) = found[0];
-        assert_eq!((start, len), (1, 2));
+        assert_eq!((start, len), (0, 2));
         assert!(concept.terms.iter().any(|t| t.stems == ["betanketid"]));
         assert!(g.find(&words("how long is the period", Lang::En), Lang::En).is_empty());
     }

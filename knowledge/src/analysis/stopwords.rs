@@ -20,7 +20,7 @@ const SWEDISH: &[&str] = &[
     "vilkas", "vilken", "vilket", "vår", "våra", "vårt", "än", "är", "åt", "över", "ens",
     "egentligen", "väl", "liksom", "typ", "ju", "dock", "redan", "får", "fick", "finns", "gör",
     "göra", "gjorde", "går", "gå", "kommer", "kom", "behöver", "bör", "borde", "vill", "ville",
-    "kanske", "ändå", "fast", "nog", "sen",
+    "kanske", "ändå", "fast", "nog", "sen", "länge", "ofta", "hurdan", "nånstans",
 ];
 
 const ENGLISH: &[&str] = &[
@@ -35,7 +35,7 @@ const ENGLISH: &[&str] = &[
     "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what",
     "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you",
     "your", "yours", "s", "t", "don", "what's", "whats", "someone", "somebody", "anyone", "get",
-    "got", "there's", "let", "may", "might", "shall", "one", "ever",
+    "got", "there's", "let", "may", "might", "shall", "one", "ever", "long", "often", "much", "many",
 ];
 
 /// Whether `lower` (a lower-cased word) is a stop word in `lang`.
