@@ -31,7 +31,11 @@ pub enum LogFormat {
 #[derive(Debug, Clone, clap::Args)]
 pub struct GuidanceArgs {
     /// Guidance folder (repeatable).
-    #[arg(long = "guidance", value_name = "DIR", default_value = "config/guidance")]
+    #[arg(
+        long = "guidance",
+        value_name = "DIR",
+        default_value = "config/guidance"
+    )]
     pub guidance: Vec<PathBuf>,
     /// The bilingual glossary; the one shipped with Lots if not given and config/glossary.toml is absent.
     #[arg(long, value_name = "FILE")]
@@ -64,9 +68,6 @@ pub enum Command {
         /// Questions as JSON lines (id, q, lang, municipality, expect, kind).
         #[arg(long, value_name = "FILE")]
         questions: PathBuf,
-        /// Also list the questions answered right.
-        #[arg(long)]
-        all: bool,
     },
     /// Work with guidance files.
     Guidance {
@@ -101,15 +102,40 @@ mod tests {
 
     #[test]
     fn ask_grammar() {
-        let cli = Cli::try_parse_from(["lots", "ask", "--guidance", "a", "--guidance", "b", "--municipality", "Lund", "--json", "vem ringer jag?"]).unwrap();
-        let Command::Ask { guidance, municipality, json, question } = cli.command else { panic!("not ask") };
+        let cli = Cli::try_parse_from([
+            "lots",
+            "ask",
+            "--guidance",
+            "a",
+            "--guidance",
+            "b",
+            "--municipality",
+            "Lund",
+            "--json",
+            "vem ringer jag?",
+        ])
+        .unwrap();
+        let Command::Ask {
+            guidance,
+            municipality,
+            json,
+            question,
+        } = cli.command
+        else {
+            panic!("not ask")
+        };
         assert_eq!(guidance.guidance, [PathBuf::from("a"), PathBuf::from("b")]);
         assert_eq!(municipality.as_deref(), Some("Lund"));
         assert!(json);
         assert_eq!(question.as_deref(), Some("vem ringer jag?"));
 
         let cli = Cli::try_parse_from(["lots", "ask"]).unwrap();
-        let Command::Ask { guidance, question, .. } = cli.command else { panic!("not ask") };
+        let Command::Ask {
+            guidance, question, ..
+        } = cli.command
+        else {
+            panic!("not ask")
+        };
         assert_eq!(guidance.guidance, [PathBuf::from("config/guidance")]);
         assert_eq!(question, None);
     }

@@ -95,7 +95,11 @@ pub struct Answerer {
 impl Answerer {
     /// An answerer over `index`.
     pub fn new(index: GuidanceIndex, glossary: Glossary, places: Places) -> Self {
-        Answerer { index, glossary, places }
+        Answerer {
+            index,
+            glossary,
+            places,
+        }
     }
 
     /// The index answered from.
@@ -109,43 +113,78 @@ impl Answerer {
     }
 
     /// Answers `question` for `asker`; `today` decides what is outdated.
-    pub fn answer(&self, question: &str, asker: Asker<'_>, today: Date) -> Result<Answers, IndexError> {
+    pub fn answer(
+        &self,
+        question: &str,
+        asker: Asker<'_>,
+        today: Date,
+    ) -> Result<Answers, IndexError> {
         let query = parse_query(question, self.index.lexicon(), &self.glossary);
         let place = self
             .places
             .find_in_text(question)
             .or_else(|| asker.municipality.and_then(|m| self.places.municipality(m)))
             .cloned();
-        let mut out = Answers { question: question.to_owned(), no_answer: true, answers: vec![], place, lang: query.lang };
+        let mut out = Answers {
+            question: question.to_owned(),
+            no_answer: true,
+            answers: vec![],
+            place,
+            lang: query.lang,
+        };
         if query.concepts.is_empty() {
             return Ok(out);
         }
         let searcher = self.index.searcher();
         let weights = self.concept_weights(&searcher, &query)?;
         let total: f32 = weights.iter().sum();
-        let hits = searcher.search(&self.tantivy_query(&query), &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+        let hits = searcher.search(
+            &self.tantivy_query(&query),
+            &TopDocs::with_limit(CANDIDATES).order_by_score(),
+        )?;
         let max_bm25 = hits.first().map_or(1.0, |h| h.0.max(f32::EPSILON));
 
         let mut ranked = Vec::with_capacity(hits.len());
         for (bm25, address) in hits {
             let section = self.index.record(&searcher, address)?;
-            let Some(scope_factor) = scope_factor(&section, out.place.as_ref()) else { continue };
+            let Some(scope_factor) = scope_factor(&section, out.place.as_ref()) else {
+                continue;
+            };
             let covered = |terms: &[String]| -> f32 {
                 let has = |t: &str| terms.binary_search_by(|x| x.as_str().cmp(t)).is_ok();
-                query.concepts.iter().zip(&weights).map(|(c, w)| c.match_factor(has) * w).sum::<f32>() / total
+                query
+                    .concepts
+                    .iter()
+                    .zip(&weights)
+                    .map(|(c, w)| c.match_factor(has) * w)
+                    .sum::<f32>()
+                    / total
             };
             let coverage = covered(&section.terms);
             let heading = covered(&section.heading_terms);
-            let score = (W_BM25 * bm25 / max_bm25 + W_COVERAGE * coverage + W_HEADING * heading) * scope_factor;
+            let score = (W_BM25 * bm25 / max_bm25 + W_COVERAGE * coverage + W_HEADING * heading)
+                * scope_factor;
             ranked.push((score, coverage, section));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
 
-        let Some((best_score, best_coverage, best)) = ranked.first() else { return Ok(out) };
-        let runner_up = ranked.iter().find(|r| r.2.doc != best.doc).map_or(0.0, |r| r.0);
+        let Some((best_score, best_coverage, best)) = ranked.first() else {
+            return Ok(out);
+        };
+        let runner_up = ranked
+            .iter()
+            .find(|r| r.2.doc != best.doc)
+            .map_or(0.0, |r| r.0);
         let clear_lead = best_score - runner_up >= MIN_MARGIN * best_score;
-        out.no_answer = *best_coverage < MIN_COVERAGE || (*best_coverage < CLEAR_COVERAGE && !clear_lead);
-        tracing::debug!(coverage = best_coverage, score = best_score, runner_up, no_answer = out.no_answer, "ranked");
+        out.no_answer =
+            *best_coverage < MIN_COVERAGE || (*best_coverage < CLEAR_COVERAGE && !clear_lead);
+        tracing::debug!(
+            coverage = best_coverage,
+            score = best_score,
+            runner_up,
+            no_answer = out.no_answer,
+            "ranked"
+        );
         if out.no_answer {
             return Ok(out);
         }
@@ -153,9 +192,25 @@ impl Answerer {
             .into_iter()
             .take(MAX_ANSWERS)
             .map(|(score, coverage, section)| {
-                let passage = select_passage(&section.text, section.lang, self.index.lexicon(), &query.concepts, &weights);
-                let outdated = section.review_by.as_deref().and_then(|d| d.parse::<Date>().ok()).is_some_and(|d| d < today);
-                Answer { section, score, coverage, passage, outdated }
+                let passage = select_passage(
+                    &section.text,
+                    section.lang,
+                    self.index.lexicon(),
+                    &query.concepts,
+                    &weights,
+                );
+                let outdated = section
+                    .review_by
+                    .as_deref()
+                    .and_then(|d| d.parse::<Date>().ok())
+                    .is_some_and(|d| d < today);
+                Answer {
+                    section,
+                    score,
+                    coverage,
+                    passage,
+                    outdated,
+                }
             })
             .collect();
         Ok(out)
@@ -194,8 +249,14 @@ impl Answerer {
         let mut seen = std::collections::HashSet::new();
         let mut add = |field, text: &str, boost: f32| {
             if seen.insert((field, text.to_owned())) {
-                let term = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
+                let term = TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), boost)),
+                ));
             }
         };
         for concept in &query.concepts {
@@ -223,7 +284,10 @@ fn scope_factor(section: &SectionRecord, place: Option<&Municipality>) -> Option
         _ if !local && !regional => Some(1.0),
         None if local => Some(LOCAL_ROUTINE_PLACE_UNKNOWN),
         None => Some(REGIONAL_PLACE_UNKNOWN),
-        Some(m) if local => section.municipalities.contains(&m.name).then_some(OWN_LOCAL_ROUTINE),
+        Some(m) if local => section
+            .municipalities
+            .contains(&m.name)
+            .then_some(OWN_LOCAL_ROUTINE),
         Some(m) => m
             .region
             .is_some_and(|r| section.regions.iter().any(|s| s == r.name()))

@@ -39,7 +39,12 @@ impl Baseline {
         writer.commit()?;
         let reader = index.reader()?;
         let parser = QueryParser::for_index(&index, vec![heading_f, body_f]);
-        Ok(Baseline { reader, parser, doc: doc_f, heading: heading_f })
+        Ok(Baseline {
+            reader,
+            parser,
+            doc: doc_f,
+            heading: heading_f,
+        })
     }
 
     /// The top five (document, heading) pairs for `question`.
@@ -49,9 +54,17 @@ impl Baseline {
         let mut ranked = Vec::new();
         for (_, address) in searcher.search(&query, &TopDocs::with_limit(5).order_by_score())? {
             let d: TantivyDocument = searcher.doc(address)?;
-            let get = |f| d.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let get = |f| {
+                d.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
             ranked.push((get(self.doc), get(self.heading)));
         }
-        Ok(Returned { no_answer: ranked.is_empty(), ranked })
+        Ok(Returned {
+            no_answer: ranked.is_empty(),
+            ranked,
+        })
     }
 }

@@ -40,7 +40,9 @@ pub fn read_questions(path: &Path) -> Result<Vec<EvalQuestion>, String> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1)))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
+        })
         .collect()
 }
 
@@ -110,7 +112,11 @@ impl Tally {
             answerable: self.answerable,
             hit1: share(self.hit1, self.answerable),
             hit3: share(self.hit3, self.answerable),
-            mrr5: if self.answerable == 0 { 0.0 } else { self.rr / self.answerable as f64 },
+            mrr5: if self.answerable == 0 {
+                0.0
+            } else {
+                self.rr / self.answerable as f64
+            },
             unanswerable: self.unanswerable,
             no_answer_accuracy: share(self.declined, self.unanswerable),
         }
@@ -130,7 +136,11 @@ pub fn score(questions: &[EvalQuestion], returned: Vec<Returned>) -> EvalReport 
                 t.declined += usize::from(r.no_answer);
             }
             if !r.no_answer {
-                misses.push(Miss { question: q.clone(), returned: r, rank: None });
+                misses.push(Miss {
+                    question: q.clone(),
+                    returned: r,
+                    rank: None,
+                });
             }
             continue;
         }
@@ -140,7 +150,11 @@ pub fn score(questions: &[EvalQuestion], returned: Vec<Returned>) -> EvalReport 
             r.ranked
                 .iter()
                 .take(5)
-                .position(|(doc, heading)| q.expect.iter().any(|e| &e.doc == doc && &e.heading == heading))
+                .position(|(doc, heading)| {
+                    q.expect
+                        .iter()
+                        .any(|e| &e.doc == doc && &e.heading == heading)
+                })
                 .map(|p| p + 1)
         };
         for t in [&mut all, &mut *lang] {
@@ -150,7 +164,11 @@ pub fn score(questions: &[EvalQuestion], returned: Vec<Returned>) -> EvalReport 
             t.rr += rank.map_or(0.0, |r| 1.0 / r as f64);
         }
         if rank != Some(1) {
-            misses.push(Miss { question: q.clone(), returned: r, rank });
+            misses.push(Miss {
+                question: q.clone(),
+                returned: r,
+                rank,
+            });
         }
     }
     EvalReport {
@@ -170,13 +188,25 @@ mod tests {
             q: id.into(),
             lang: lang.into(),
             municipality: None,
-            expect: expect.iter().map(|(d, h)| Expected { doc: (*d).into(), heading: (*h).into() }).collect(),
+            expect: expect
+                .iter()
+                .map(|(d, h)| Expected {
+                    doc: (*d).into(),
+                    heading: (*h).into(),
+                })
+                .collect(),
             kind: String::new(),
         }
     }
 
     fn ret(ranked: &[(&str, &str)], no_answer: bool) -> Returned {
-        Returned { ranked: ranked.iter().map(|(d, h)| ((*d).into(), (*h).into())).collect(), no_answer }
+        Returned {
+            ranked: ranked
+                .iter()
+                .map(|(d, h)| ((*d).into(), (*h).into()))
+                .collect(),
+            no_answer,
+        }
     }
 
     #[test]
@@ -189,11 +219,11 @@ mod tests {
             q("e", "en", &[]),
         ];
         let returned = vec![
-            ret(&[("d", "h")], false),                        // rank 1
+            ret(&[("d", "h")], false),                         // rank 1
             ret(&[("x", "y"), ("z", "z"), ("e", "h")], false), // rank 3
-            ret(&[("d", "h")], true),                         // declined an answerable one
-            ret(&[], true),                                   // right to decline
-            ret(&[("d", "h")], false),                        // should have declined
+            ret(&[("d", "h")], true),                          // declined an answerable one
+            ret(&[], true),                                    // right to decline
+            ret(&[("d", "h")], false),                         // should have declined
         ];
         let report = score(&questions, returned);
         assert_eq!(report.all.answerable, 3);
@@ -203,7 +233,11 @@ mod tests {
         assert!((report.all.no_answer_accuracy - 0.5).abs() < 1e-9);
         assert_eq!(report.by_lang["en"].no_answer_accuracy, 0.0);
         assert_eq!(report.by_lang["sv"].hit1, 0.5);
-        let missed: Vec<_> = report.misses.iter().map(|m| m.question.id.as_str()).collect();
+        let missed: Vec<_> = report
+            .misses
+            .iter()
+            .map(|m| m.question.id.as_str())
+            .collect();
         assert_eq!(missed, ["b", "c", "e"]);
     }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::analysis::{Lang, Lexicon, word_forms, split_words};
+use crate::analysis::{Lang, Lexicon, split_words, word_forms};
 
 /// The glossary shipped with Lots.
 pub const DEFAULT_GLOSSARY: &str = include_str!("../../config/glossary.toml");
@@ -82,7 +82,10 @@ impl Glossary {
         let file: GlossaryFile = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
             let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
-            GlossaryError::Invalid { path: origin.to_owned(), message: format!("{at}{}", e.message()) }
+            GlossaryError::Invalid {
+                path: origin.to_owned(),
+                message: format!("{at}{}", e.message()),
+            }
         })?;
         let no_lexicon = Lexicon::default();
         let mut concepts = Vec::new();
@@ -96,13 +99,20 @@ impl Glossary {
                     let stems: Vec<String> = split_words(&written.to_lowercase())
                         .filter_map(|(_, w)| word_forms(w, lang, &no_lexicon).map(|f| f.folded))
                         .collect();
-                    (!stems.is_empty()).then_some(GlossaryTerm { written, lang, stems })
+                    (!stems.is_empty()).then_some(GlossaryTerm {
+                        written,
+                        lang,
+                        stems,
+                    })
                 })
                 .collect();
             if terms.len() < 2 {
                 return Err(GlossaryError::Invalid {
                     path: origin.to_owned(),
-                    message: format!("concept {} needs at least two terms with content words", i + 1),
+                    message: format!(
+                        "concept {} needs at least two terms with content words",
+                        i + 1
+                    ),
                 });
             }
             concepts.push(Concept { terms });
@@ -112,14 +122,17 @@ impl Glossary {
 
     /// Reads a glossary file.
     pub fn from_file(path: &Path) -> Result<Glossary, GlossaryError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| GlossaryError::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| GlossaryError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
         Glossary::parse(&text, &path.display().to_string())
     }
 
     /// The glossary shipped with Lots.
     pub fn embedded() -> Glossary {
-        Glossary::parse(DEFAULT_GLOSSARY, "config/glossary.toml").expect("the shipped glossary is valid")
+        Glossary::parse(DEFAULT_GLOSSARY, "config/glossary.toml")
+            .expect("the shipped glossary is valid")
     }
 
     /// Number of concepts.
@@ -135,7 +148,11 @@ impl Glossary {
     /// The concepts whose terms occur in `words` (a question's content words in `lang`, each as
     /// its folded stem and its compound parts). Returns (concept, first word, word count) with
     /// the longest match first at each place.
-    pub fn find<'g>(&'g self, words: &[(String, Vec<String>)], lang: Lang) -> Vec<(&'g Concept, usize, usize)> {
+    pub fn find<'g>(
+        &'g self,
+        words: &[(String, Vec<String>)],
+        lang: Lang,
+    ) -> Vec<(&'g Concept, usize, usize)> {
         let mut found = Vec::new();
         for concept in &self.concepts {
             for term in concept.terms.iter().filter(|t| t.lang == lang) {
@@ -192,14 +209,21 @@ mod tests {
         let (concept, start, len) = found[0];
         assert_eq!((start, len), (0, 2));
         assert!(concept.terms.iter().any(|t| t.stems == ["betanketid"]));
-        assert!(g.find(&words("how long is the period", Lang::En), Lang::En).is_empty());
+        assert!(
+            g.find(&words("how long is the period", Lang::En), Lang::En)
+                .is_empty()
+        );
     }
 
     #[test]
     fn bad_glossary_names_the_line() {
-        let err = Glossary::parse("[[concept]]\nsv = [\"a\"\n", "g.toml").unwrap_err().to_string();
+        let err = Glossary::parse("[[concept]]\nsv = [\"a\"\n", "g.toml")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("glossary g.toml: line 2"), "{err}");
-        let err = Glossary::parse("[[concept]]\nsv = [\"offer\"]\n", "g.toml").unwrap_err().to_string();
+        let err = Glossary::parse("[[concept]]\nsv = [\"offer\"]\n", "g.toml")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("at least two terms"), "{err}");
     }
 }

@@ -19,7 +19,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use crate::analysis::{Analyzer, AnalyzedWord, Lang, Lexicon, fold, lexicon_stems};
+use crate::analysis::{AnalyzedWord, Analyzer, Lang, Lexicon, fold, lexicon_stems};
 use crate::document::Document;
 
 /// Name of the file that names the generation in service.
@@ -59,7 +59,10 @@ pub enum IndexError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Io { path: path.to_owned(), source }
+    move |source| IndexError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// What is stored per section: everything an answer shows, plus the terms used to rank it.
@@ -192,19 +195,38 @@ impl GuidanceIndex {
         let current = root.join(CURRENT);
         let name = std::fs::read_to_string(&current).map_err(io_err(&current))?;
         let dir = root.join(name.trim());
-        let damaged = |why: String| IndexError::Damaged { path: dir.clone(), why };
+        let damaged = |why: String| IndexError::Damaged {
+            path: dir.clone(),
+            why,
+        };
         let lexicon_path = dir.join(LEXICON_FILE);
         let text = std::fs::read_to_string(&lexicon_path).map_err(io_err(&lexicon_path))?;
-        let lexicon = Lexicon::from_text(&text).map_err(|line| damaged(format!("{LEXICON_FILE} line {line}")))?;
+        let lexicon = Lexicon::from_text(&text)
+            .map_err(|line| damaged(format!("{LEXICON_FILE} line {line}")))?;
         let index = Index::open_in_dir(&dir)?;
         let fields = Fields::from_schema(&index.schema()).map_err(|e| damaged(e.to_string()))?;
         GuidanceIndex::from_parts(index, fields, lexicon, Some(dir))
     }
 
-    fn from_parts(index: Index, fields: Fields, lexicon: Lexicon, location: Option<PathBuf>) -> Result<GuidanceIndex, IndexError> {
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    fn from_parts(
+        index: Index,
+        fields: Fields,
+        lexicon: Lexicon,
+        location: Option<PathBuf>,
+    ) -> Result<GuidanceIndex, IndexError> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let sections = reader.searcher().num_docs() as usize;
-        Ok(GuidanceIndex { index, reader, fields, lexicon, sections, location })
+        Ok(GuidanceIndex {
+            index,
+            reader,
+            fields,
+            lexicon,
+            sections,
+            location,
+        })
     }
 
     /// The schema fields.
@@ -238,9 +260,16 @@ impl GuidanceIndex {
     }
 
     /// Reads the stored record of a hit.
-    pub fn record(&self, searcher: &tantivy::Searcher, address: tantivy::DocAddress) -> Result<SectionRecord, IndexError> {
+    pub fn record(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<SectionRecord, IndexError> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let json = doc.get_first(self.fields.record).and_then(|v| v.as_str()).unwrap_or_default();
+        let json = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
         serde_json::from_str(json).map_err(|e| IndexError::Damaged {
             path: self.location.clone().unwrap_or_default(),
             why: format!("stored section: {e}"),
@@ -263,7 +292,11 @@ fn next_generation(root: &Path) -> Result<u64, IndexError> {
     let mut highest = 0;
     for entry in std::fs::read_dir(root).map_err(io_err(root))? {
         let name = entry.map_err(io_err(root))?.file_name();
-        if let Some(n) = name.to_str().and_then(|n| n.strip_prefix("gen-")).and_then(|n| n.parse::<u64>().ok()) {
+        if let Some(n) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("gen-"))
+            .and_then(|n| n.parse::<u64>().ok())
+        {
             highest = highest.max(n);
         }
     }
@@ -272,7 +305,9 @@ fn next_generation(root: &Path) -> Result<u64, IndexError> {
 
 /// Best effort: a leftover old generation costs disk, not correctness.
 fn remove_old_generations(root: &Path, current: &str) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
     let mut old: Vec<(u64, PathBuf)> = entries
         .flatten()
         .filter_map(|e| {
@@ -294,7 +329,11 @@ fn remove_old_generations(root: &Path, current: &str) {
 pub fn build_lexicon(docs: &[Document]) -> Lexicon {
     let mut lexicon = Lexicon::default();
     for doc in docs {
-        for text in std::iter::once(doc.title.as_str()).chain(doc.sections.iter().flat_map(|s| [s.heading.as_str(), s.text.as_str()])) {
+        for text in std::iter::once(doc.title.as_str()).chain(
+            doc.sections
+                .iter()
+                .flat_map(|s| [s.heading.as_str(), s.text.as_str()]),
+        ) {
             for stem in lexicon_stems(text, doc.lang) {
                 lexicon.add(&stem);
             }
@@ -303,13 +342,25 @@ pub fn build_lexicon(docs: &[Document]) -> Lexicon {
     lexicon
 }
 
-fn write_sections(index: &Index, fields: Fields, lexicon: &Lexicon, docs: &[Document]) -> Result<(), IndexError> {
+fn write_sections(
+    index: &Index,
+    fields: Fields,
+    lexicon: &Lexicon,
+    docs: &[Document],
+) -> Result<(), IndexError> {
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_BYTES)?;
     let mut analyzer = Analyzer::new(lexicon);
     for doc in docs {
-        let title_words = analyzer.analyze(&format!("{} {}", doc.title, doc.tags.join(" ")), doc.lang);
+        let title_words =
+            analyzer.analyze(&format!("{} {}", doc.title, doc.tags.join(" ")), doc.lang);
         for section in &doc.sections {
-            let heading_text = section.parents.iter().chain([&section.heading]).cloned().collect::<Vec<_>>().join(" ");
+            let heading_text = section
+                .parents
+                .iter()
+                .chain([&section.heading])
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
             let heading_words = analyzer.analyze(&heading_text, doc.lang);
             let body_words = analyzer.analyze(&section.text, doc.lang);
             let heading_terms = term_set(&heading_words);
@@ -324,7 +375,12 @@ fn write_sections(index: &Index, fields: Fields, lexicon: &Lexicon, docs: &[Docu
                 lang: doc.lang,
                 text: section.text.clone(),
                 municipalities: doc.scope.municipalities.clone(),
-                regions: doc.scope.regions.iter().map(|r| r.name().to_owned()).collect(),
+                regions: doc
+                    .scope
+                    .regions
+                    .iter()
+                    .map(|r| r.name().to_owned())
+                    .collect(),
                 source: doc.source.clone(),
                 updated: doc.updated.map(|d| d.to_string()),
                 review_by: doc.review_by.map(|d| d.to_string()),
@@ -333,12 +389,27 @@ fn write_sections(index: &Index, fields: Fields, lexicon: &Lexicon, docs: &[Docu
                 heading_terms: heading_terms.into_iter().collect(),
             };
             let mut tdoc = TantivyDocument::new();
-            tdoc.add_pre_tokenized_text(fields.body, pre_tokenized(&section.text, &body_words, Spelling::Folded));
-            tdoc.add_pre_tokenized_text(fields.body_exact, pre_tokenized(&section.text, &body_words, Spelling::Exact));
-            tdoc.add_pre_tokenized_text(fields.heading, pre_tokenized(&heading_text, &heading_words, Spelling::Folded));
-            tdoc.add_pre_tokenized_text(fields.title, pre_tokenized(&doc.title, &title_words, Spelling::Folded));
+            tdoc.add_pre_tokenized_text(
+                fields.body,
+                pre_tokenized(&section.text, &body_words, Spelling::Folded),
+            );
+            tdoc.add_pre_tokenized_text(
+                fields.body_exact,
+                pre_tokenized(&section.text, &body_words, Spelling::Exact),
+            );
+            tdoc.add_pre_tokenized_text(
+                fields.heading,
+                pre_tokenized(&heading_text, &heading_words, Spelling::Folded),
+            );
+            tdoc.add_pre_tokenized_text(
+                fields.title,
+                pre_tokenized(&doc.title, &title_words, Spelling::Folded),
+            );
             tdoc.add_text(fields.doc_id, &doc.id);
-            tdoc.add_text(fields.record, serde_json::to_string(&record).expect("a record serialises"));
+            tdoc.add_text(
+                fields.record,
+                serde_json::to_string(&record).expect("a record serialises"),
+            );
             writer.add_document(tdoc)?;
         }
     }
@@ -372,12 +443,17 @@ fn pre_tokenized(text: &str, words: &[AnalyzedWord], spelling: Spelling) -> PreT
             });
         }
     }
-    PreTokenizedString { text: text.to_owned(), tokens }
+    PreTokenizedString {
+        text: text.to_owned(),
+        tokens,
+    }
 }
 
 fn term_set(words: &[AnalyzedWord]) -> BTreeSet<String> {
     words
         .iter()
-        .flat_map(|w| std::iter::once(w.forms.folded.clone()).chain(w.forms.parts.iter().map(|p| fold(p))))
+        .flat_map(|w| {
+            std::iter::once(w.forms.folded.clone()).chain(w.forms.parts.iter().map(|p| fold(p)))
+        })
         .collect()
 }

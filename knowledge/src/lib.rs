@@ -17,6 +17,6 @@ pub use places::{Municipality, Places, Region};
 pub mod glossary;
 pub mod index;
 
+pub use answer::{Answer, Answerer, Answers, Asker};
 pub use glossary::Glossary;
 pub use index::{GuidanceIndex, IndexError, SectionRecord};
-pub use answer::{Answer, Answerer, Answers, Asker};

@@ -15,7 +15,10 @@ const MAX_SENTENCES: usize = 3;
 /// A further sentence must score at least this share of the best one.
 const FURTHER_SENTENCE_SHARE: f32 = 0.5;
 /// Abbreviations after which a full stop does not end a sentence.
-const ABBREVIATIONS: &[&str] = &["kap", "bl.a", "t.ex", "ca", "s", "nr", "jfr", "m.fl", "dvs", "resp", "p", "st", "e.g", "i.e", "etc", "no"];
+const ABBREVIATIONS: &[&str] = &[
+    "kap", "bl.a", "t.ex", "ca", "s", "nr", "jfr", "m.fl", "dvs", "resp", "p", "st", "e.g", "i.e",
+    "etc", "no",
+];
 
 /// The sentences chosen from a section, and where the matched words are in them.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,20 +47,40 @@ impl Passage {
 }
 
 /// Picks the sentences of `text` that best answer `concepts` (with their `weights`).
-pub fn select_passage(text: &str, lang: Lang, lexicon: &Lexicon, concepts: &[Concept], weights: &[f32]) -> Passage {
+pub fn select_passage(
+    text: &str,
+    lang: Lang,
+    lexicon: &Lexicon,
+    concepts: &[Concept],
+    weights: &[f32],
+) -> Passage {
     let mut analyzer = Analyzer::new(lexicon);
     let sentences = split_sentences(text);
     let scored: Vec<(Range<usize>, f32, Vec<Range<usize>>)> = sentences
         .into_iter()
         .map(|range| {
             let words = analyzer.analyze(&text[range.clone()], lang);
-            let has = |t: &str| words.iter().any(|w| w.forms.folded == t || w.forms.parts.iter().any(|p| fold(p) == t));
-            let score: f32 = concepts.iter().zip(weights).map(|(c, w)| c.match_factor(has) * w).sum();
+            let has = |t: &str| {
+                words
+                    .iter()
+                    .any(|w| w.forms.folded == t || w.forms.parts.iter().any(|p| fold(p) == t))
+            };
+            let score: f32 = concepts
+                .iter()
+                .zip(weights)
+                .map(|(c, w)| c.match_factor(has) * w)
+                .sum();
             let hits = words
                 .iter()
                 .filter(|w| {
-                    let forms: Vec<String> = std::iter::once(w.forms.folded.clone()).chain(w.forms.parts.iter().map(|p| fold(p))).collect();
-                    concepts.iter().any(|c| c.alternatives.iter().any(|a| a.terms.iter().any(|t| forms.contains(t))))
+                    let forms: Vec<String> = std::iter::once(w.forms.folded.clone())
+                        .chain(w.forms.parts.iter().map(|p| fold(p)))
+                        .collect();
+                    concepts.iter().any(|c| {
+                        c.alternatives
+                            .iter()
+                            .any(|a| a.terms.iter().any(|t| forms.contains(t)))
+                    })
                 })
                 .map(|w| range.start + w.range.start..range.start + w.range.end)
                 .collect();
@@ -65,7 +88,10 @@ pub fn select_passage(text: &str, lang: Lang, lexicon: &Lexicon, concepts: &[Con
         })
         .collect();
     let Some(best) = scored.iter().map(|s| s.1).reduce(f32::max) else {
-        return Passage { text: String::new(), highlights: vec![] };
+        return Passage {
+            text: String::new(),
+            highlights: vec![],
+        };
     };
     let mut chosen: Vec<usize> = (0..scored.len()).collect();
     chosen.sort_by(|&a, &b| scored[b].1.total_cmp(&scored[a].1).then(a.cmp(&b)));
@@ -74,7 +100,10 @@ pub fn select_passage(text: &str, lang: Lang, lexicon: &Lexicon, concepts: &[Con
     chosen.retain(|&i| i == top || (best > 0.0 && scored[i].1 >= best * FURTHER_SENTENCE_SHARE));
     chosen.sort_unstable();
 
-    let mut passage = Passage { text: String::new(), highlights: vec![] };
+    let mut passage = Passage {
+        text: String::new(),
+        highlights: vec![],
+    };
     let mut previous: Option<usize> = None;
     for i in chosen {
         let (range, _, hits) = &scored[i];
@@ -83,7 +112,10 @@ pub fn select_passage(text: &str, lang: Lang, lexicon: &Lexicon, concepts: &[Con
         }
         let offset = passage.text.len();
         passage.text.push_str(&text[range.clone()]);
-        passage.highlights.extend(hits.iter().map(|h| h.start - range.start + offset..h.end - range.start + offset));
+        passage.highlights.extend(
+            hits.iter()
+                .map(|h| h.start - range.start + offset..h.end - range.start + offset),
+        );
         previous = Some(i);
     }
     passage
@@ -116,13 +148,19 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
 }
 
 fn ends_with_abbreviation(before: &str) -> bool {
-    let last = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or_default().to_lowercase();
+    let last = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
     ABBREVIATIONS.contains(&last.as_str())
 }
 
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[range.clone()];
-    let lead = s.len() - s.trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == '*').len();
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == '*')
+            .len();
     let trail = s.len() - s.trim_end().len();
     if range.start + lead < range.end - trail {
         out.push(range.start + lead..range.end - trail);
@@ -138,20 +176,37 @@ mod tests {
     #[test]
     fn splits_sentences_but_not_at_abbreviations() {
         let text = "Enligt 4 kap. 1 a § brottsbalken gäller det. Hon ansöker, t.ex. via soc. Nästa mening!\n- punkt ett\n- punkt två";
-        let parts: Vec<&str> = split_sentences(text).into_iter().map(|r| &text[r]).collect();
+        let parts: Vec<&str> = split_sentences(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
         assert_eq!(
             parts,
-            ["Enligt 4 kap. 1 a § brottsbalken gäller det.", "Hon ansöker, t.ex. via soc.", "Nästa mening!", "punkt ett", "punkt två"]
+            [
+                "Enligt 4 kap. 1 a § brottsbalken gäller det.",
+                "Hon ansöker, t.ex. via soc.",
+                "Nästa mening!",
+                "punkt ett",
+                "punkt två"
+            ]
         );
     }
 
     #[test]
     fn picks_the_sentence_that_answers_and_marks_matched_words() {
         let text = "Personen ansöker inte själv. Ansökan görs av socialnämnden eller förundersökningsledaren. Migrationsverket prövar ansökan.";
-        let q = parse_query("vem gör ansökan om betänketid", &Lexicon::default(), &Glossary::default());
+        let q = parse_query(
+            "vem gör ansökan om betänketid",
+            &Lexicon::default(),
+            &Glossary::default(),
+        );
         let weights = vec![1.0; q.concepts.len()];
         let p = select_passage(text, Lang::Sv, &Lexicon::default(), &q.concepts, &weights);
-        assert!(p.text.starts_with("Ansökan görs av socialnämnden"), "{}", p.text);
+        assert!(
+            p.text.starts_with("Ansökan görs av socialnämnden"),
+            "{}",
+            p.text
+        );
         assert!(p.marked().contains("**Ansökan** görs"), "{}", p.marked());
         assert!(p.marked().contains("prövar **ansökan**"), "{}", p.marked());
     }

@@ -75,7 +75,10 @@ impl FromStr for Region {
             .find(|r| r.name() == s || fold(r.name()).eq_ignore_ascii_case(&fold(s)))
             .ok_or_else(|| {
                 let names: Vec<_> = Region::ALL.iter().map(|r| r.name()).collect();
-                format!("unknown region \"{s}\"; the regions are {}", names.join(", "))
+                format!(
+                    "unknown region \"{s}\"; the regions are {}",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -94,8 +97,8 @@ pub struct Municipality {
 /// Names that are also everyday words (`vara`, `mark`, `berg`, English `are`, `kinda`):
 /// they count as a place only when written with a capital letter.
 const WORDLIKE_NAMES: &[&str] = &[
-    "Ale", "Berg", "Boden", "Eda", "Heby", "Hjo", "Kil", "Kinda", "Mark", "Mora", "Nora",
-    "Orsa", "Sala", "Salem", "Vara", "Åre", "Ånge", "Malå", "Säter", "Ed", "Klippan",
+    "Ale", "Berg", "Boden", "Eda", "Heby", "Hjo", "Kil", "Kinda", "Mark", "Mora", "Nora", "Orsa",
+    "Sala", "Salem", "Vara", "Åre", "Ånge", "Malå", "Säter", "Ed", "Klippan",
 ];
 
 /// Other names for municipalities (English exonyms).
@@ -163,7 +166,10 @@ impl Places {
                 by_key.insert(key(alias), i);
             }
         }
-        Ok(Places { municipalities, by_key })
+        Ok(Places {
+            municipalities,
+            by_key,
+        })
     }
 
     /// The municipality called `name` (any case, diacritics optional).
@@ -190,7 +196,9 @@ impl Places {
         for i in 0..words.len() {
             // Longest first: `Upplands Väsby`, `Malung-Sälen`, then single words.
             for n in (1..=3).rev() {
-                let Some(last) = words.get(i + n - 1) else { continue };
+                let Some(last) = words.get(i + n - 1) else {
+                    continue;
+                };
                 let phrase = &text[words[i].0..last.0 + last.1.len()];
                 if let Some(m) = self.named_by(phrase) {
                     return Some(m);
@@ -234,9 +242,15 @@ mod tests {
         let places = Places::embedded();
         assert_eq!(places.municipalities.len(), 290);
         let malmo = places.municipality("malmo").unwrap();
-        assert_eq!((malmo.name.as_str(), malmo.county.as_str()), ("Malmö", "Skåne"));
+        assert_eq!(
+            (malmo.name.as_str(), malmo.county.as_str()),
+            ("Malmö", "Skåne")
+        );
         assert_eq!(malmo.region, Some(Region::Syd));
-        assert_eq!(places.municipality("Kiruna").unwrap().region, Some(Region::Nord));
+        assert_eq!(
+            places.municipality("Kiruna").unwrap().region,
+            Some(Region::Nord)
+        );
         assert_eq!(places.municipality("Habo").unwrap().county, "Jönköping");
         assert_eq!(places.municipality("Håbo").unwrap().county, "Uppsala");
         assert!(places.municipalities.iter().all(|m| m.region.is_some()));
@@ -249,16 +263,26 @@ mod tests {
             ("vad har Evonhuset i Malmö för telefonnummer", Some("Malmö")),
             ("socialjouren i malmo?", Some("Malmö")),
             ("Malmös lokala rutin", Some("Malmö")),
-            ("vilka ingår i kärngruppen i Helsingborgsmodellen?", Some("Helsingborg")),
+            (
+                "vilka ingår i kärngruppen i Helsingborgsmodellen?",
+                Some("Helsingborg"),
+            ),
             ("office in Gothenburg", Some("Göteborg")),
-            ("vi flyttar henne till Upplands Väsby", Some("Upplands Väsby")),
+            (
+                "vi flyttar henne till Upplands Väsby",
+                Some("Upplands Väsby"),
+            ),
             ("det kan vara svårt att veta", None),
             ("vem äger marken", None),
             ("how are the rights", None),
             ("kontakt i Vara kommun", Some("Vara")),
         ];
         for (text, want) in cases {
-            assert_eq!(places.find_in_text(text).map(|m| m.name.as_str()), want, "{text}");
+            assert_eq!(
+                places.find_in_text(text).map(|m| m.name.as_str()),
+                want,
+                "{text}"
+            );
         }
     }
 
@@ -266,6 +290,11 @@ mod tests {
     fn regions_parse_with_or_without_diacritics() {
         assert_eq!("Öst".parse::<Region>(), Ok(Region::Öst));
         assert_eq!("vast".parse::<Region>(), Ok(Region::Väst));
-        assert!("Södra".parse::<Region>().unwrap_err().contains("Nord, Mitt"));
+        assert!(
+            "Södra"
+                .parse::<Region>()
+                .unwrap_err()
+                .contains("Nord, Mitt")
+        );
     }
 }

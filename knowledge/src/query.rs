@@ -65,15 +65,25 @@ pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Qu
     let mut concepts: Vec<Concept> = words
         .iter()
         .map(|w| {
-            let mut alternatives = vec![Alternative { terms: vec![w.forms.folded.clone()], factor: 1.0 }];
+            let mut alternatives = vec![Alternative {
+                terms: vec![w.forms.folded.clone()],
+                factor: 1.0,
+            }];
             let parts: Vec<String> = w.forms.parts.iter().map(|p| fold(p)).collect();
             if !parts.is_empty() {
-                alternatives.push(Alternative { terms: parts, factor: PARTS_FACTOR });
+                alternatives.push(Alternative {
+                    terms: parts,
+                    factor: PARTS_FACTOR,
+                });
             }
-            if !lexicon.contains(&w.forms.folded) && w.forms.parts.is_empty() {
-                if let Some(fix) = correct_spelling(&w.forms.folded, lexicon) {
-                    alternatives.push(Alternative { terms: vec![fix], factor: TYPO_FACTOR });
-                }
+            if !lexicon.contains(&w.forms.folded)
+                && w.forms.parts.is_empty()
+                && let Some(fix) = correct_spelling(&w.forms.folded, lexicon)
+            {
+                alternatives.push(Alternative {
+                    terms: vec![fix],
+                    factor: TYPO_FACTOR,
+                });
             }
             Concept {
                 words: question[w.range.clone()].to_owned(),
@@ -85,7 +95,12 @@ pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Qu
 
     let keyed: Vec<(String, Vec<String>)> = words
         .iter()
-        .map(|w| (w.forms.folded.clone(), w.forms.parts.iter().map(|p| fold(p)).collect()))
+        .map(|w| {
+            (
+                w.forms.folded.clone(),
+                w.forms.parts.iter().map(|p| fold(p)).collect(),
+            )
+        })
         .collect();
     // Apply glossary matches from the back so merging words keeps earlier indices valid.
     let mut matches = glossary.find(&keyed, lang);
@@ -97,14 +112,35 @@ pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Qu
         }
         let (whole, parts) = &keyed[start];
         let matched_part = (len == 1 && !concept.terms.iter().any(|t| t.stems == [whole.clone()]))
-            .then(|| parts.iter().find(|p| concept.terms.iter().any(|t| t.stems == [(*p).clone()])))
+            .then(|| {
+                parts
+                    .iter()
+                    .find(|p| concept.terms.iter().any(|t| t.stems == [(*p).clone()]))
+            })
             .flatten();
         let target = if len > 1 {
             let merged: Vec<Concept> = concepts.drain(start..start + len).collect();
-            let conj: Vec<String> = merged.iter().map(|c| c.alternatives[0].terms[0].clone()).collect();
-            let words = merged.iter().map(|c| c.words.as_str()).collect::<Vec<_>>().join(" ");
+            let conj: Vec<String> = merged
+                .iter()
+                .map(|c| c.alternatives[0].terms[0].clone())
+                .collect();
+            let words = merged
+                .iter()
+                .map(|c| c.words.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let exact = merged.into_iter().flat_map(|c| c.exact).collect();
-            concepts.insert(start, Concept { words, exact, alternatives: vec![Alternative { terms: conj, factor: 1.0 }] });
+            concepts.insert(
+                start,
+                Concept {
+                    words,
+                    exact,
+                    alternatives: vec![Alternative {
+                        terms: conj,
+                        factor: 1.0,
+                    }],
+                },
+            );
             merged_from = start;
             &mut concepts[start]
         } else {
@@ -116,7 +152,10 @@ pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Qu
                 // A compound matched through one part: the equivalent replaces that part only.
                 terms.extend(parts.iter().filter(|p| *p != part).cloned());
             }
-            let alt = Alternative { terms, factor: GLOSSARY_FACTOR };
+            let alt = Alternative {
+                terms,
+                factor: GLOSSARY_FACTOR,
+            };
             if !target.alternatives.iter().any(|a| a.terms == alt.terms) {
                 target.alternatives.push(alt);
             }
@@ -138,7 +177,9 @@ pub fn correct_spelling(folded: &str, lexicon: &Lexicon) -> Option<String> {
     lexicon
         .iter()
         .filter(|(w, _)| w.starts_with(first) && w.chars().count().abs_diff(len) <= max)
-        .filter_map(|(w, count)| edit_distance_within(folded, w, max).map(|d| (d, std::cmp::Reverse(count), w)))
+        .filter_map(|(w, count)| {
+            edit_distance_within(folded, w, max).map(|d| (d, std::cmp::Reverse(count), w))
+        })
         .min()
         .map(|(_, _, w)| w.to_owned())
 }
@@ -181,9 +222,19 @@ mod tests {
     #[test]
     fn typos_are_corrected_only_for_unknown_words() {
         let lex = lexicon("människoexploatering uppehållstillstånd polis");
-        let q = parse_query("straffskalan för människoexplotering", &lex, &Glossary::default());
+        let q = parse_query(
+            "straffskalan för människoexplotering",
+            &lex,
+            &Glossary::default(),
+        );
         let alt = q.concepts[1].alternatives.last().unwrap();
-        assert_eq!((alt.terms.as_slice(), alt.factor), ([String::from("manniskoexploatering")].as_slice(), TYPO_FACTOR));
+        assert_eq!(
+            (alt.terms.as_slice(), alt.factor),
+            (
+                [String::from("manniskoexploatering")].as_slice(),
+                TYPO_FACTOR
+            )
+        );
         let q = parse_query("polis", &lex, &Glossary::default());
         assert_eq!(q.concepts[0].alternatives.len(), 1);
         assert_eq!(edit_distance_within("kitten", "sitting", 3), Some(3));
@@ -192,21 +243,52 @@ mod tests {
 
     #[test]
     fn glossary_phrases_merge_into_one_concept_with_equivalents() {
-        let g = Glossary::parse("[[concept]]\nsv = [\"betänketid\"]\nen = [\"reflection period\"]\n", "t").unwrap();
-        let q = parse_query("When does the reflection period end?", &Lexicon::default(), &g);
+        let g = Glossary::parse(
+            "[[concept]]\nsv = [\"betänketid\"]\nen = [\"reflection period\"]\n",
+            "t",
+        )
+        .unwrap();
+        let q = parse_query(
+            "When does the reflection period end?",
+            &Lexicon::default(),
+            &g,
+        );
         assert_eq!(q.lang, Lang::En);
         let words: Vec<_> = q.concepts.iter().map(|c| c.words.as_str()).collect();
         assert_eq!(words, ["reflection period", "end"]);
-        assert!(q.concepts[0].alternatives.iter().any(|a| a.terms == ["betanketid"]));
+        assert!(
+            q.concepts[0]
+                .alternatives
+                .iter()
+                .any(|a| a.terms == ["betanketid"])
+        );
     }
 
     #[test]
     fn a_compound_matched_through_a_part_keeps_its_other_part() {
-        let g = Glossary::parse("[[concept]]\nsv = [\"betänketid\"]\nen = [\"reflection period\"]\n", "t").unwrap();
+        let g = Glossary::parse(
+            "[[concept]]\nsv = [\"betänketid\"]\nen = [\"reflection period\"]\n",
+            "t",
+        )
+        .unwrap();
         let lex = lexicon("betänketid ansökan");
         let q = parse_query("betänketidsansökan", &lex, &g);
-        let alts: Vec<_> = q.concepts[0].alternatives.iter().map(|a| a.terms.clone()).collect();
-        assert!(alts.contains(&vec!["betanketid".to_owned(), "ansokan".to_owned()]), "{alts:?}");
-        assert!(alts.contains(&vec!["reflect".to_owned(), "period".to_owned(), "ansokan".to_owned()]), "{alts:?}");
+        let alts: Vec<_> = q.concepts[0]
+            .alternatives
+            .iter()
+            .map(|a| a.terms.clone())
+            .collect();
+        assert!(
+            alts.contains(&vec!["betanketid".to_owned(), "ansokan".to_owned()]),
+            "{alts:?}"
+        );
+        assert!(
+            alts.contains(&vec![
+                "reflect".to_owned(),
+                "period".to_owned(),
+                "ansokan".to_owned()
+            ]),
+            "{alts:?}"
+        );
     }
 }

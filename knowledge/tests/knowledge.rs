@@ -8,7 +8,9 @@ use jiff::civil::date;
 use lots_knowledge::{Answerer, Answers, Asker, Glossary, GuidanceIndex, Places, load_dirs};
 
 fn fixtures(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
 }
 
 fn answerer() -> Answerer {
@@ -20,12 +22,15 @@ fn answerer() -> Answerer {
 }
 
 fn ask(a: &Answerer, q: &str, municipality: Option<&str>) -> Answers {
-    a.answer(q, Asker { municipality }, date(2026, 11, 28)).unwrap()
+    a.answer(q, Asker { municipality }, date(2026, 11, 28))
+        .unwrap()
 }
 
 fn best(a: &Answerer, q: &str, municipality: Option<&str>) -> (String, String) {
     let answers = ask(a, q, municipality);
-    let best = answers.best().unwrap_or_else(|| panic!("no answer to {q:?}"));
+    let best = answers
+        .best()
+        .unwrap_or_else(|| panic!("no answer to {q:?}"));
     (best.section.doc.clone(), best.section.heading.clone())
 }
 
@@ -33,10 +38,37 @@ fn best(a: &Answerer, q: &str, municipality: Option<&str>) -> (String, String) {
 fn loads_markdown_text_and_pdf() {
     let report = load_dirs(&[fixtures("guidance")], &Places::embedded());
     let ids: Vec<_> = report.documents.iter().map(|d| d.id.as_str()).collect();
-    assert_eq!(ids, ["betanketid", "en-who-to-call", "gammal-blankett", "lokal-rutin-lund", "lokal-rutin-malmo", "offer", "skyddat-boende", "tolk"]);
-    let pdf = report.documents.iter().find(|d| d.id == "skyddat-boende").unwrap();
-    let pages: Vec<_> = pdf.sections.iter().map(|s| (s.heading.as_str(), s.page)).collect();
-    assert_eq!(pages, [("Rutin for skyddat boende", Some(1)), ("Kontakt", Some(1)), ("Placering", Some(2))]);
+    assert_eq!(
+        ids,
+        [
+            "betanketid",
+            "en-who-to-call",
+            "gammal-blankett",
+            "lokal-rutin-lund",
+            "lokal-rutin-malmo",
+            "offer",
+            "skyddat-boende",
+            "tolk"
+        ]
+    );
+    let pdf = report
+        .documents
+        .iter()
+        .find(|d| d.id == "skyddat-boende")
+        .unwrap();
+    let pages: Vec<_> = pdf
+        .sections
+        .iter()
+        .map(|s| (s.heading.as_str(), s.page))
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            ("Rutin for skyddat boende", Some(1)),
+            ("Kontakt", Some(1)),
+            ("Placering", Some(2))
+        ]
+    );
 }
 
 #[test]
@@ -47,32 +79,70 @@ fn a_folder_with_bad_files_loads_the_good_ones_and_names_each_rejection() {
     let rejected: Vec<String> = report
         .rejected
         .iter()
-        .map(|r| format!("{}:{:?}", r.path.file_name().unwrap().to_string_lossy(), r.line))
+        .map(|r| {
+            format!(
+                "{}:{:?}",
+                r.path.file_name().unwrap().to_string_lossy(),
+                r.line
+            )
+        })
         .collect();
-    assert_eq!(rejected, ["bad-toml.md:Some(3)", "broken.pdf:None", "unknown-region.md:Some(5)", "zz-duplicate.md:None"]);
+    assert_eq!(
+        rejected,
+        [
+            "bad-toml.md:Some(3)",
+            "broken.pdf:None",
+            "unknown-region.md:Some(5)",
+            "zz-duplicate.md:None"
+        ]
+    );
     assert!(report.rejected[1].message.contains("PDF"));
-    assert!(report.rejected[3].message.contains("duplicate id \"betanketid\""));
+    assert!(
+        report.rejected[3]
+            .message
+            .contains("duplicate id \"betanketid\"")
+    );
 }
 
 #[test]
 fn inflections_compounds_and_missing_diacritics_find_the_section() {
     let a = answerer();
-    let want = ("betanketid".to_owned(), "Vem ansöker om betänketid".to_owned());
+    let want = (
+        "betanketid".to_owned(),
+        "Vem ansöker om betänketid".to_owned(),
+    );
     assert_eq!(best(&a, "vem ansöker om betänketiden?", None), want);
     assert_eq!(best(&a, "vem ansoker om betanketid", None), want);
     assert_eq!(best(&a, "betänketidsansökan – vem gör den?", None), want);
     // Compound in the question, separate words in the text: "offer för människohandel".
     let (doc, heading) = best(&a, "vilket stöd har människohandelsoffer rätt till?", None);
-    assert_eq!((doc.as_str(), heading.as_str()), ("offer", "Rätt till stöd"));
+    assert_eq!(
+        (doc.as_str(), heading.as_str()),
+        ("offer", "Rätt till stöd")
+    );
     // Another spelling of the compound: målsägarbiträde ↔ målsägandebiträde.
-    assert_eq!(best(&a, "vem utser målsägarbiträde", None).1, "Målsägandebiträde");
+    assert_eq!(
+        best(&a, "vem utser målsägarbiträde", None).1,
+        "Målsägandebiträde"
+    );
 }
 
 #[test]
 fn english_questions_find_swedish_guidance_and_back() {
     let a = answerer();
-    assert_eq!(best(&a, "who applies for the reflection period?", None).0, "betanketid");
-    assert_eq!(best(&a, "vilket nummer har stödtelefonen för yrkesverksamma?", None).0, "en-who-to-call");
+    assert_eq!(
+        best(&a, "who applies for the reflection period?", None).0,
+        "betanketid"
+    );
+    assert_eq!(
+        best(
+            &a,
+            "vilket nummer har stödtelefonen för yrkesverksamma?",
+            None
+        )
+        .0,
+        "en-who-to-call"
+    );
 }
 
 #[test]
@@ -82,18 +152,40 @@ fn the_askers_local_routine_wins_and_another_citys_is_never_used() {
     assert_eq!(best(&a, q, Some("Lund")).0, "lokal-rutin-lund");
     assert_eq!(best(&a, q, Some("Malmö")).0, "lokal-rutin-malmo");
     // A place named in the question overrides the asker's municipality.
-    assert_eq!(best(&a, "hur når jag socialjouren i Malmö efter kontorstid?", Some("Lund")).0, "lokal-rutin-malmo");
+    assert_eq!(
+        best(
+            &a,
+            "hur når jag socialjouren i Malmö efter kontorstid?",
+            Some("Lund")
+        )
+        .0,
+        "lokal-rutin-malmo"
+    );
     // An asker in Uppsala gets neither Lund's nor Malmö's routine.
     let answers = ask(&a, q, Some("Uppsala"));
-    assert!(answers.answers.iter().all(|x| x.section.municipalities.is_empty()), "{answers:?}");
+    assert!(
+        answers
+            .answers
+            .iter()
+            .all(|x| x.section.municipalities.is_empty()),
+        "{answers:?}"
+    );
 }
 
 #[test]
 fn weak_evidence_gives_no_answer() {
     let a = answerer();
-    for q in ["vad kostar en tolk per timme?", "vilka skatteregler gäller för bankkonton", "hur söker man asyl"] {
+    for q in [
+        "vad kostar en tolk per timme?",
+        "vilka skatteregler gäller för bankkonton",
+        "hur söker man asyl",
+    ] {
         let answers = ask(&a, q, None);
-        assert!(answers.no_answer, "{q}: {:?}", answers.best().map(|b| &b.section.heading));
+        assert!(
+            answers.no_answer,
+            "{q}: {:?}",
+            answers.best().map(|b| &b.section.heading)
+        );
         assert!(answers.answers.is_empty());
     }
     assert!(ask(&a, "och så vidare", None).no_answer, "only stop words");
@@ -102,7 +194,11 @@ fn weak_evidence_gives_no_answer() {
 #[test]
 fn answers_past_review_are_marked_outdated_and_carry_their_citation() {
     let a = answerer();
-    let answers = ask(&a, "vart skickar man blanketten för tidsbegränsat uppehållstillstånd", None);
+    let answers = ask(
+        &a,
+        "vart skickar man blanketten för tidsbegränsat uppehållstillstånd",
+        None,
+    );
     let best = answers.best().unwrap();
     assert_eq!(best.section.doc, "gammal-blankett");
     assert!(best.outdated);
@@ -119,7 +215,10 @@ fn the_passage_is_the_answering_sentence_with_matched_words_marked() {
     let best = answers.best().unwrap();
     assert_eq!(best.passage.text, "Stödet kräver ingen polisanmälan.");
     // `krävs` in the question and `kräver` in the text share a stem.
-    assert_eq!(best.passage.marked(), "**Stödet** **kräver** ingen **polisanmälan**.");
+    assert_eq!(
+        best.passage.marked(),
+        "**Stödet** **kräver** ingen **polisanmälan**."
+    );
 }
 
 #[test]
@@ -140,13 +239,31 @@ fn a_failed_rebuild_leaves_the_serving_index_untouched() {
     let reopened = GuidanceIndex::open(&root).unwrap();
     assert_eq!(reopened.location().unwrap(), first_generation);
     let a = Answerer::new(reopened, Glossary::embedded(), places.clone());
-    let answers = a.answer("vem ansöker om betänketid", Asker::default(), date(2026, 11, 28)).unwrap();
+    let answers = a
+        .answer(
+            "vem ansöker om betänketid",
+            Asker::default(),
+            date(2026, 11, 28),
+        )
+        .unwrap();
     assert_eq!(answers.best().unwrap().section.doc, "betanketid");
 
     // A good rebuild swaps in a new generation and keeps one old one for rollback.
     let rebuilt = GuidanceIndex::build_on_disk(&root, &good[..2]).unwrap();
     assert_ne!(rebuilt.location().unwrap(), first_generation);
-    assert_eq!(GuidanceIndex::open(&root).unwrap().section_count(), rebuilt.section_count());
-    let generations = std::fs::read_dir(&root).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("gen-")).count();
+    assert_eq!(
+        GuidanceIndex::open(&root).unwrap().section_count(),
+        rebuilt.section_count()
+    );
+    let generations = std::fs::read_dir(&root)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("gen-")
+        })
+        .count();
     assert_eq!(generations, 2);
 }

@@ -35,7 +35,11 @@ pub fn render(answers: &Answers) -> Reply {
     out.push_str(&citation(best, sv));
     if !best.section.municipalities.is_empty() {
         let places = best.section.municipalities.join(", ");
-        out.push_str(&if sv { format!("\nLokal rutin för {places}.") } else { format!("\nLocal routine for {places}.") });
+        out.push_str(&if sv {
+            format!("\nLokal rutin för {places}.")
+        } else {
+            format!("\nLocal routine for {places}.")
+        });
     }
     if best.outdated {
         let date = best.section.review_by.as_deref().unwrap_or_default();
@@ -52,7 +56,11 @@ pub fn render(answers: &Answers) -> Reply {
         .map(|a| format!("{} › {}", a.section.title, a.section.heading))
         .collect();
     if !related.is_empty() {
-        out.push_str(if sv { "\n\nSe även: " } else { "\n\nSee also: " });
+        out.push_str(if sv {
+            "\n\nSe även: "
+        } else {
+            "\n\nSee also: "
+        });
         out.push_str(&related.join("; "));
     }
     Reply::from_markdown(out)
@@ -66,12 +74,24 @@ pub fn citation(answer: &Answer, sv: bool) -> String {
         details.push(source.clone());
     }
     if let Some(page) = s.page {
-        details.push(if sv { format!("s. {page}") } else { format!("p. {page}") });
+        details.push(if sv {
+            format!("s. {page}")
+        } else {
+            format!("p. {page}")
+        });
     }
     if let Some(updated) = &s.updated {
-        details.push(if sv { format!("uppdaterad {updated}") } else { format!("updated {updated}") });
+        details.push(if sv {
+            format!("uppdaterad {updated}")
+        } else {
+            format!("updated {updated}")
+        });
     }
     let label = if sv { "Källa" } else { "Source" };
-    let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join(", ")) };
+    let details = if details.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", details.join(", "))
+    };
     format!("{label}: {} › {}{details}", s.title, s.heading)
 }

@@ -12,6 +12,9 @@ pub struct Reply {
 impl Reply {
     /// A reply from Markdown that uses only `**bold**`; the plain text drops the markers.
     pub fn from_markdown(markdown: String) -> Reply {
-        Reply { plain: markdown.replace("**", ""), markdown }
+        Reply {
+            plain: markdown.replace("**", ""),
+            markdown,
+        }
     }
 }

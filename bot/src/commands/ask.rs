@@ -53,13 +53,22 @@ impl<'a> From<&'a Answers> for JsonAnswers<'a> {
     }
 }
 
-pub fn run(args: &GuidanceArgs, municipality: Option<&str>, json: bool, question: Option<String>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    args: &GuidanceArgs,
+    municipality: Option<&str>,
+    json: bool,
+    question: Option<String>,
+) -> anyhow::Result<ExitCode> {
     let (answerer, _) = open_answerer(args)?;
-    if let Some(name) = municipality {
-        if answerer.places().municipality(name).is_none() {
-            let hint = answerer.places().suggest(name).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default();
-            anyhow::bail!("unknown municipality \"{name}\"{hint}");
-        }
+    if let Some(name) = municipality
+        && answerer.places().municipality(name).is_none()
+    {
+        let hint = answerer
+            .places()
+            .suggest(name)
+            .map(|s| format!(" (did you mean \"{s}\"?)"))
+            .unwrap_or_default();
+        anyhow::bail!("unknown municipality \"{name}\"{hint}");
     }
     let asker = Asker { municipality };
     let today = today();

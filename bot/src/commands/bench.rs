@@ -1,5 +1,235 @@
-//! `lots bench`: placeholder replaced below.
+//! `lots bench`: speed and memory on a synthetic corpus, each figure next to a baseline measured
+//! in the same process (these machines are noisy; ratios travel, absolute times do not).
+//!
+//! - indexing rate: sections per second into an on-disk index;
+//! - answer latency p50/p99 of the full answer path (analysis, glossary, BM25, re-scoring,
+//!   passages), next to a bare tantivy top-10 term query on the same index;
+//! - peak resident memory of the process.
+
+use std::path::PathBuf;
 use std::process::ExitCode;
-pub fn run(_sections: usize, _queries: usize) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet")
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use lots_knowledge::analysis::{Lang, lexicon_stems};
+use lots_knowledge::document::{Document, Scope, Section};
+use lots_knowledge::{Answerer, Asker, Glossary, GuidanceIndex, Places, load_dirs};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::schema::IndexRecordOption;
+
+use super::today;
+
+/// Sections per synthetic document.
+const SECTIONS_PER_DOC: usize = 10;
+
+pub fn run(sections: usize, queries: usize) -> anyhow::Result<ExitCode> {
+    let vocabulary = vocabulary()?;
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let docs = synthetic_corpus(sections, &vocabulary, &mut rng);
+    let dir = std::env::temp_dir().join(format!("lots-bench-{}", std::process::id()));
+    let _cleanup = RemoveOnDrop(dir.clone());
+
+    let started = Instant::now();
+    let index =
+        GuidanceIndex::build_on_disk(&dir, &docs).context("building the benchmark index")?;
+    let indexing = started.elapsed();
+    let rate = sections as f64 / indexing.as_secs_f64();
+
+    let questions: Vec<String> = (0..queries)
+        .map(|_| question(&docs, &vocabulary, &mut rng))
+        .collect();
+    let bare = bare_latencies(&index, &questions)?;
+    let answerer = Answerer::new(index, Glossary::embedded(), Places::embedded());
+    let today = today();
+    let mut full = Vec::with_capacity(questions.len());
+    let mut answered = 0;
+    for q in &questions {
+        let t = Instant::now();
+        let a = answerer.answer(q, Asker::default(), today)?;
+        full.push(t.elapsed());
+        answered += usize::from(!a.no_answer);
+    }
+    let (p50, p99) = percentiles(&mut full);
+    let (b50, b99) = percentiles(&mut bare.clone());
+    println!(
+        "synthetic corpus: {sections} sections in {} documents, {} questions ({answered} answered)",
+        docs.len(),
+        questions.len()
+    );
+    println!(
+        "indexing (on disk):      {:>9.0} sections/s  ({:.2} s)",
+        rate,
+        indexing.as_secs_f64()
+    );
+    println!(
+        "answer latency p50/p99:  {:>9.3} / {:.3} ms",
+        ms(p50),
+        ms(p99)
+    );
+    println!(
+        "bare tantivy top-10:     {:>9.3} / {:.3} ms",
+        ms(b50),
+        ms(b99)
+    );
+    println!(
+        "ratio answer/bare:       {:>9.1} / {:.1}",
+        ms(p50) / ms(b50),
+        ms(p99) / ms(b99)
+    );
+    println!(
+        "peak resident memory:    {:>9} MiB",
+        peak_rss_mib().map_or("?".into(), |m| m.to_string())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Words to build sections from: the shipped sample guidance, so the text is real Swedish.
+fn vocabulary() -> anyhow::Result<Vec<String>> {
+    let report = load_dirs(&[PathBuf::from("config/guidance")], &Places::embedded());
+    anyhow::ensure!(
+        !report.documents.is_empty(),
+        "run from the repository root: config/guidance is needed"
+    );
+    let mut words: Vec<String> = report
+        .documents
+        .iter()
+        .flat_map(|d| {
+            d.sections.iter().flat_map(|s| {
+                s.text
+                    .split_whitespace()
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+            })
+        })
+        .filter(|w| w.chars().count() > 1)
+        .collect();
+    words.sort();
+    words.dedup();
+    Ok(words)
+}
+
+fn synthetic_corpus(sections: usize, vocabulary: &[String], rng: &mut XorShift) -> Vec<Document> {
+    let places = ["Malmö", "Lund", "Umeå", "Göteborg", "Kiruna"];
+    (0..sections.div_ceil(SECTIONS_PER_DOC))
+        .map(|d| {
+            let count = SECTIONS_PER_DOC.min(sections - d * SECTIONS_PER_DOC);
+            let sections = (0..count)
+                .map(|s| Section {
+                    heading: format!("{} {s}", words(vocabulary, rng, 4)),
+                    parents: vec![],
+                    text: (0..6)
+                        .map(|_| format!("{}.", words(vocabulary, rng, 12)))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    line: s + 1,
+                    page: None,
+                })
+                .collect();
+            let local = d % 10 == 0;
+            Document {
+                id: format!("doc-{d}"),
+                title: words(vocabulary, rng, 5),
+                lang: Lang::Sv,
+                scope: Scope {
+                    municipalities: if local {
+                        vec![places[d / 10 % places.len()].into()]
+                    } else {
+                        vec![]
+                    },
+                    regions: vec![],
+                },
+                tags: vec![],
+                source: Some("synthetic".into()),
+                updated: None,
+                review_by: None,
+                path: PathBuf::from(format!("doc-{d}.md")),
+                sections,
+            }
+        })
+        .collect()
+}
+
+/// A question made of words of a random section plus one from anywhere.
+fn question(docs: &[Document], vocabulary: &[String], rng: &mut XorShift) -> String {
+    let doc = &docs[rng.below(docs.len())];
+    let section = &doc.sections[rng.below(doc.sections.len())];
+    let words: Vec<&str> = section.text.split_whitespace().collect();
+    let mut q: Vec<String> = (0..4)
+        .map(|_| words[rng.below(words.len())].trim_matches('.').to_owned())
+        .collect();
+    q.push(vocabulary[rng.below(vocabulary.len())].clone());
+    format!("vad gäller för {}?", q.join(" "))
+}
+
+fn bare_latencies(index: &GuidanceIndex, questions: &[String]) -> anyhow::Result<Vec<Duration>> {
+    let searcher = index.searcher();
+    let body = index.fields().body;
+    let mut out = Vec::with_capacity(questions.len());
+    for q in questions {
+        let t = Instant::now();
+        let clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = lexicon_stems(q, Lang::Sv)
+            .map(|term| {
+                let tq = TermQuery::new(
+                    tantivy::Term::from_field_text(body, &term),
+                    IndexRecordOption::WithFreqs,
+                );
+                (
+                    Occur::Should,
+                    Box::new(tq) as Box<dyn tantivy::query::Query>,
+                )
+            })
+            .collect();
+        let hits = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(10).order_by_score(),
+        )?;
+        std::hint::black_box(hits);
+        out.push(t.elapsed());
+    }
+    Ok(out)
+}
+
+fn words(vocabulary: &[String], rng: &mut XorShift, n: usize) -> String {
+    (0..n)
+        .map(|_| vocabulary[rng.below(vocabulary.len())].as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn percentiles(samples: &mut [Duration]) -> (Duration, Duration) {
+    samples.sort_unstable();
+    let at = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    (at(0.50), at(0.99))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Peak resident set size (VmHWM) in MiB, on Linux.
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+/// A small deterministic generator: the same corpus on every run.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

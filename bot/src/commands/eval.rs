@@ -5,14 +5,14 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use lots_knowledge::Asker;
 use lots_knowledge::baseline::Baseline;
 use lots_knowledge::eval::{EvalReport, Figures, Returned, read_questions, score};
-use lots_knowledge::Asker;
 
 use super::{open_answerer, today};
 use crate::cli::GuidanceArgs;
 
-pub fn run(args: &GuidanceArgs, questions: &Path, all: bool) -> anyhow::Result<ExitCode> {
+pub fn run(args: &GuidanceArgs, questions: &Path) -> anyhow::Result<ExitCode> {
     let questions = read_questions(questions).map_err(anyhow::Error::msg)?;
     let (answerer, report) = open_answerer(args)?;
     let baseline = Baseline::build(&report.documents)?;
@@ -21,25 +21,43 @@ pub fn run(args: &GuidanceArgs, questions: &Path, all: bool) -> anyhow::Result<E
     let mut base = Vec::new();
     for q in &questions {
         let answers = answerer
-            .answer(&q.q, Asker { municipality: q.municipality.as_deref() }, today)
+            .answer(
+                &q.q,
+                Asker {
+                    municipality: q.municipality.as_deref(),
+                },
+                today,
+            )
             .with_context(|| format!("answering {}", q.id))?;
         lots.push(Returned {
-            ranked: answers.answers.iter().map(|a| (a.section.doc.clone(), a.section.heading.clone())).collect(),
+            ranked: answers
+                .answers
+                .iter()
+                .map(|a| (a.section.doc.clone(), a.section.heading.clone()))
+                .collect(),
             no_answer: answers.no_answer,
         });
         base.push(baseline.ask(&q.q)?);
     }
     let lots = score(&questions, lots);
     let base = score(&questions, base);
-    println!("{} questions, {} documents, {} sections\n", questions.len(), report.documents.len(), report.section_count());
-    println!("{:<10} {:<18} {:>6} {:>6} {:>6} {:>10}", "", "", "Hit@1", "Hit@3", "MRR@5", "no-answer");
+    println!(
+        "{} questions, {} documents, {} sections\n",
+        questions.len(),
+        report.documents.len(),
+        report.section_count()
+    );
+    println!(
+        "{:<10} {:<18} {:>6} {:>6} {:>6} {:>10}",
+        "", "", "Hit@1", "Hit@3", "MRR@5", "no-answer"
+    );
     print_row("all", "lots", &lots.all);
     print_row("", "tantivy baseline", &base.all);
     for (lang, figures) in &lots.by_lang {
         print_row(lang, "lots", figures);
         print_row("", "tantivy baseline", &base.by_lang[lang]);
     }
-    print_misses(&lots, all);
+    print_misses(&lots);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -50,7 +68,7 @@ fn print_row(group: &str, system: &str, f: &Figures) {
     );
 }
 
-fn print_misses(report: &EvalReport, _all: bool) {
+fn print_misses(report: &EvalReport) {
     if report.misses.is_empty() {
         return;
     }
@@ -60,10 +78,21 @@ fn print_misses(report: &EvalReport, _all: bool) {
         let got = if m.returned.no_answer {
             "no_answer".to_owned()
         } else {
-            m.returned.ranked.first().map(|(d, h)| format!("{d} › {h}")).unwrap_or_default()
+            m.returned
+                .ranked
+                .first()
+                .map(|(d, h)| format!("{d} › {h}"))
+                .unwrap_or_default()
         };
-        let want = q.expect.first().map(|e| format!("{} › {}", e.doc, e.heading)).unwrap_or_else(|| "no_answer".into());
+        let want = q
+            .expect
+            .first()
+            .map(|e| format!("{} › {}", e.doc, e.heading))
+            .unwrap_or_else(|| "no_answer".into());
         let rank = m.rank.map_or("-".to_owned(), |r| r.to_string());
-        println!("  {} [{}] rank {rank}: {}\n      got  {got}\n      want {want}", q.id, q.kind, q.q);
+        println!(
+            "  {} [{}] rank {rank}: {}\n      got  {got}\n      want {want}",
+            q.id, q.kind, q.q
+        );
     }
 }

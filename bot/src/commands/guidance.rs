@@ -5,10 +5,15 @@ use std::process::ExitCode;
 
 use lots_knowledge::{Places, load_dirs};
 
-pub fn check(dirs: &[PathBuf]) -> anyhow::Result<ExitCode> {
+pub fn check(dirs: &[PathBuf]) -> ExitCode {
     let report = load_dirs(dirs, &Places::embedded());
     for doc in &report.documents {
-        println!("ok       {} ({}, {} sections)", doc.path.display(), doc.id, doc.sections.len());
+        println!(
+            "ok       {} ({}, {} sections)",
+            doc.path.display(),
+            doc.id,
+            doc.sections.len()
+        );
     }
     for rejection in &report.rejected {
         println!("REJECTED {rejection}");
@@ -19,5 +24,9 @@ pub fn check(dirs: &[PathBuf]) -> anyhow::Result<ExitCode> {
         report.section_count(),
         report.rejected.len()
     );
-    Ok(if report.is_clean() && !report.documents.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    if report.is_clean() && !report.documents.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

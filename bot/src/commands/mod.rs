@@ -19,9 +19,19 @@ const CONFIG_GLOSSARY: &str = "config/glossary.toml";
 /// Runs one subcommand.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Ask { guidance, municipality, json, question } => ask::run(&guidance, municipality.as_deref(), json, question),
-        Command::Eval { guidance, questions, all } => eval::run(&guidance, &questions, all),
-        Command::Guidance { command: GuidanceCommand::Check { dirs } } => guidance::check(&dirs),
+        Command::Ask {
+            guidance,
+            municipality,
+            json,
+            question,
+        } => ask::run(&guidance, municipality.as_deref(), json, question),
+        Command::Eval {
+            guidance,
+            questions,
+        } => eval::run(&guidance, &questions),
+        Command::Guidance {
+            command: GuidanceCommand::Check { dirs },
+        } => Ok(guidance::check(&dirs)),
         Command::Bench { sections, queries } => bench::run(sections, queries),
     }
 }
@@ -36,20 +46,33 @@ fn open_answerer(args: &GuidanceArgs) -> anyhow::Result<(Answerer, LoadReport)> 
         eprintln!("skipped {rejection}");
     }
     if report.documents.is_empty() {
-        let dirs: Vec<_> = args.guidance.iter().map(|d| d.display().to_string()).collect();
-        bail!("no guidance loaded from {}; check the folder with `lots guidance check`", dirs.join(", "));
+        let dirs: Vec<_> = args
+            .guidance
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect();
+        bail!(
+            "no guidance loaded from {}; check the folder with `lots guidance check`",
+            dirs.join(", ")
+        );
     }
     let root = args.data_dir.join("index");
     let index = GuidanceIndex::build_on_disk(&root, &report.documents)
         .with_context(|| format!("building the search index in {}", root.display()))?;
-    tracing::info!(documents = report.documents.len(), sections = index.section_count(), "guidance indexed");
+    tracing::info!(
+        documents = report.documents.len(),
+        sections = index.section_count(),
+        "guidance indexed"
+    );
     Ok((Answerer::new(index, glossary, places), report))
 }
 
 fn load_glossary(path: Option<&Path>) -> anyhow::Result<Glossary> {
     match path {
         Some(p) => Ok(Glossary::from_file(p)?),
-        None if Path::new(CONFIG_GLOSSARY).exists() => Ok(Glossary::from_file(Path::new(CONFIG_GLOSSARY))?),
+        None if Path::new(CONFIG_GLOSSARY).exists() => {
+            Ok(Glossary::from_file(Path::new(CONFIG_GLOSSARY))?)
+        }
         None => Ok(Glossary::embedded()),
     }
 }

@@ -145,8 +145,19 @@ mod tests {
     #[test]
     fn splits_compounds_at_linking_morphemes() {
         let lex = lexicon(&[
-            "människohandel", "offer", "betänketid", "ansökan", "biträde", "människor", "handel",
-            "uppehåll", "tillstånd", "kontor", "tid", "region", "koordinator",
+            "människohandel",
+            "offer",
+            "betänketid",
+            "ansökan",
+            "biträde",
+            "människor",
+            "handel",
+            "uppehåll",
+            "tillstånd",
+            "kontor",
+            "tid",
+            "region",
+            "koordinator",
         ]);
         let cases = [
             ("människohandelsoffer", ["människohandel", "off"]),
@@ -158,7 +169,11 @@ mod tests {
             ("regionkoordinatorn", ["region", "koordinat"]),
         ];
         for (word, parts) in cases {
-            assert_eq!(lex.split_compound(word), Some(parts.map(String::from)), "{word}");
+            assert_eq!(
+                lex.split_compound(word),
+                Some(parts.map(String::from)),
+                "{word}"
+            );
         }
     }
 

@@ -48,7 +48,11 @@ pub fn detect_lang(text: &str) -> Lang {
     let lower = text.to_lowercase();
     let words: Vec<&str> = split_words(&lower).map(|(_, w)| w).collect();
     let sv = count_stop_words(words.iter().copied(), Lang::Sv)
-        + 2 * lower.chars().filter(|c| matches!(c, 'å' | 'ä' | 'ö')).count().min(3);
+        + 2 * lower
+            .chars()
+            .filter(|c| matches!(c, 'å' | 'ä' | 'ö'))
+            .count()
+            .min(3);
     let en = count_stop_words(words.iter().copied(), Lang::En);
     if en > sv { Lang::En } else { Lang::Sv }
 }
@@ -61,9 +65,15 @@ mod tests {
     fn detects_the_language_of_typical_questions() {
         let cases = [
             ("Vem ansöker om betänketid?", Lang::Sv),
-            ("kan soc söka betanketid fast polisen inte startat nån utredning", Lang::Sv),
+            (
+                "kan soc söka betanketid fast polisen inte startat nån utredning",
+                Lang::Sv,
+            ),
             ("How long is the reflection period?", Lang::En),
-            ("who do I call at night when social services is closed?", Lang::En),
+            (
+                "who do I call at night when social services is closed?",
+                Lang::En,
+            ),
             ("signs of labour exploitation at a workplace", Lang::En),
             ("betänketid", Lang::Sv),
         ];

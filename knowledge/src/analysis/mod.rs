@@ -49,7 +49,10 @@ pub struct Analyzer<'l> {
 impl<'l> Analyzer<'l> {
     /// An analyzer that splits compounds against `lexicon`.
     pub fn new(lexicon: &'l Lexicon) -> Self {
-        Analyzer { lexicon, memo: HashMap::new() }
+        Analyzer {
+            lexicon,
+            memo: HashMap::new(),
+        }
     }
 
     /// The content words of `text` (stop words left out) in `lang`.
@@ -75,22 +78,32 @@ impl<'l> Analyzer<'l> {
 
 /// The forms of a lower-cased word, or `None` for a stop word or a lone letter.
 pub fn word_forms(lower: &str, lang: Lang, lexicon: &Lexicon) -> Option<WordForms> {
-    if is_stop_word(lower, lang) || (lower.chars().count() < 2 && !lower.chars().all(|c| c.is_ascii_digit())) {
+    if is_stop_word(lower, lang)
+        || (lower.chars().count() < 2 && !lower.chars().all(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     let stem = stem(lower, lang);
     let parts = match lang {
-        Lang::Sv => lexicon.split_compound(lower).map(Vec::from).unwrap_or_default(),
+        Lang::Sv => lexicon
+            .split_compound(lower)
+            .map(Vec::from)
+            .unwrap_or_default(),
         Lang::En => Vec::new(),
     };
-    Some(WordForms { folded: fold(&stem), stem, parts })
+    Some(WordForms {
+        folded: fold(&stem),
+        stem,
+        parts,
+    })
 }
 
 /// Lexicon entries for `text`: the folded stem of every content word.
 pub fn lexicon_stems(text: &str, lang: Lang) -> impl Iterator<Item = String> + '_ {
     split_words(text).filter_map(move |(_, word)| {
         let lower = word.to_lowercase();
-        (!is_stop_word(&lower, lang) && lower.chars().count() >= 2).then(|| fold(&stem(&lower, lang)))
+        (!is_stop_word(&lower, lang) && lower.chars().count() >= 2)
+            .then(|| fold(&stem(&lower, lang)))
     })
 }
 
@@ -160,15 +173,25 @@ mod tests {
             ("trafficked", "trafficking", Lang::En),
         ];
         for (a, b, lang) in pairs {
-            assert_eq!(folded_terms(a, lang, &lex), folded_terms(b, lang, &lex), "{a} ~ {b}");
+            assert_eq!(
+                folded_terms(a, lang, &lex),
+                folded_terms(b, lang, &lex),
+                "{a} ~ {b}"
+            );
         }
     }
 
     #[test]
     fn diacritics_fold_so_plain_ascii_matches() {
         let lex = Lexicon::default();
-        assert_eq!(folded_terms("betanketid", Lang::Sv, &lex), folded_terms("betänketid", Lang::Sv, &lex));
-        assert_eq!(folded_terms("malmo", Lang::Sv, &lex), folded_terms("Malmö", Lang::Sv, &lex));
+        assert_eq!(
+            folded_terms("betanketid", Lang::Sv, &lex),
+            folded_terms("betänketid", Lang::Sv, &lex)
+        );
+        assert_eq!(
+            folded_terms("malmo", Lang::Sv, &lex),
+            folded_terms("Malmö", Lang::Sv, &lex)
+        );
         assert_eq!(
             folded_terms("malsagandebitradet", Lang::Sv, &lex),
             folded_terms("målsägandebiträde", Lang::Sv, &lex)

@@ -33,7 +33,13 @@ mod tests {
         let words: Vec<_> = split_words(text).collect();
         assert_eq!(
             words,
-            vec![(0, "Id"), (3, "handlingar"), (15, "114"), (19, "14"), (26, "målsägandebiträde")]
+            vec![
+                (0, "Id"),
+                (3, "handlingar"),
+                (15, "114"),
+                (19, "14"),
+                (26, "målsägandebiträde")
+            ]
         );
     }
 }

@@ -77,10 +77,14 @@ pub(super) fn split_and_check<'t>(
         offset += line.len();
     }
     let Some((fm_end, body_start, closing_line)) = closing else {
-        return Err(reject(1, "the front matter opened on line 1 is never closed with a \"+++\" line".into()));
+        return Err(reject(
+            1,
+            "the front matter opened on line 1 is never closed with a \"+++\" line".into(),
+        ));
     };
     let toml_text = &text[fm_start..fm_end];
-    let line_in_file = |byte: usize| 2 + toml_text[..byte.min(toml_text.len())].matches('\n').count();
+    let line_in_file =
+        |byte: usize| 2 + toml_text[..byte.min(toml_text.len())].matches('\n').count();
     let fm: FrontMatter = toml::from_str(toml_text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_in_file(s.start));
         reject(line, format!("front matter: {}", e.message()))
@@ -88,7 +92,11 @@ pub(super) fn split_and_check<'t>(
     let key_line = |key: &str| {
         toml_text
             .lines()
-            .position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')))
+            .position(|l| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            })
             .map_or(1, |i| i + 2)
     };
     let checked = check(fm, places).map_err(|(key, msg)| reject(key_line(key), msg))?;
@@ -97,19 +105,41 @@ pub(super) fn split_and_check<'t>(
 
 /// Validates the fields; an error names the key and what is wrong.
 fn check(fm: FrontMatter, places: &Places) -> Result<Checked, (&'static str, String)> {
-    if fm.id.is_empty() || !fm.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(("id", format!("id \"{}\" must be lower-case letters a-z, digits and '-'", fm.id)));
+    if fm.id.is_empty()
+        || !fm
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err((
+            "id",
+            format!(
+                "id \"{}\" must be lower-case letters a-z, digits and '-'",
+                fm.id
+            ),
+        ));
     }
     if fm.title.trim().is_empty() {
         return Err(("title", "title is empty".into()));
     }
-    let lang = Lang::from_code(&fm.lang)
-        .ok_or(("lang", format!("lang \"{}\" is not supported; use \"sv\" or \"en\"", fm.lang)))?;
+    let lang = Lang::from_code(&fm.lang).ok_or((
+        "lang",
+        format!(
+            "lang \"{}\" is not supported; use \"sv\" or \"en\"",
+            fm.lang
+        ),
+    ))?;
     let mut municipalities = Vec::new();
     for name in &fm.municipalities {
         let m = places.municipality(name).ok_or_else(|| {
-            let hint = places.suggest(name).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default();
-            ("municipalities", format!("unknown municipality \"{name}\"{hint}"))
+            let hint = places
+                .suggest(name)
+                .map(|s| format!(" (did you mean \"{s}\"?)"))
+                .unwrap_or_default();
+            (
+                "municipalities",
+                format!("unknown municipality \"{name}\"{hint}"),
+            )
         })?;
         municipalities.push(m.name.clone());
     }
@@ -123,7 +153,10 @@ fn check(fm: FrontMatter, places: &Places) -> Result<Checked, (&'static str, Str
         id: fm.id,
         title: fm.title.trim().to_owned(),
         lang,
-        scope: Scope { municipalities, regions },
+        scope: Scope {
+            municipalities,
+            regions,
+        },
         tags: fm.tags,
         source: fm.source.filter(|s| !s.trim().is_empty()),
         updated: fm.updated.map(|d| to_date(d, "updated")).transpose()?,
@@ -131,10 +164,16 @@ fn check(fm: FrontMatter, places: &Places) -> Result<Checked, (&'static str, Str
     })
 }
 
-fn to_date(value: toml::value::Datetime, key: &'static str) -> Result<Date, (&'static str, String)> {
+fn to_date(
+    value: toml::value::Datetime,
+    key: &'static str,
+) -> Result<Date, (&'static str, String)> {
     match (value.date, value.time) {
         (Some(d), None) => Date::new(d.year as i16, d.month as i8, d.day as i8)
             .map_err(|e| (key, format!("{key}: {e}"))),
-        _ => Err((key, format!("{key} must be a date like 2026-05-01, not \"{value}\""))),
+        _ => Err((
+            key,
+            format!("{key} must be a date like 2026-05-01, not \"{value}\""),
+        )),
     }
 }

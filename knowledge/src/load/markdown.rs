@@ -27,9 +27,20 @@ pub(super) fn parse(path: &Path, text: &str, places: &Places) -> Result<Document
 
 /// Splits a Markdown body into sections. `#`, `##` and `###` start sections; deeper headings and
 /// anything inside a fenced code block stay text.
-fn sections(path: &Path, body: &str, first_line: usize, title: &str) -> Result<Vec<Section>, Rejection> {
+fn sections(
+    path: &Path,
+    body: &str,
+    first_line: usize,
+    title: &str,
+) -> Result<Vec<Section>, Rejection> {
     let mut sections: Vec<Section> = Vec::new();
-    let mut current = Section { heading: title.to_owned(), parents: vec![], text: String::new(), line: 0, page: None };
+    let mut current = Section {
+        heading: title.to_owned(),
+        parents: vec![],
+        text: String::new(),
+        line: 0,
+        page: None,
+    };
     let mut open: Vec<(usize, String)> = Vec::new(); // (level, heading) of enclosing headings
     let mut in_fence = false;
     for (i, line) in body.lines().enumerate() {
@@ -43,19 +54,36 @@ fn sections(path: &Path, body: &str, first_line: usize, title: &str) -> Result<V
             continue;
         };
         if heading.is_empty() {
-            return Err(Rejection::new(path, Some(line_no), "a heading without text"));
-        }
-        if let Some(dup) = sections.iter().chain([&current]).find(|s| s.heading == heading && s.line > 0) {
             return Err(Rejection::new(
                 path,
                 Some(line_no),
-                format!("heading \"{heading}\" is already used on line {}; headings identify sections, so each must be unique in a document", dup.line),
+                "a heading without text",
+            ));
+        }
+        if let Some(dup) = sections
+            .iter()
+            .chain([&current])
+            .find(|s| s.heading == heading && s.line > 0)
+        {
+            return Err(Rejection::new(
+                path,
+                Some(line_no),
+                format!(
+                    "heading \"{heading}\" is already used on line {}; headings identify sections, so each must be unique in a document",
+                    dup.line
+                ),
             ));
         }
         open.retain(|(l, _)| *l < level);
         let parents = open.iter().map(|(_, h)| h.clone()).collect();
         open.push((level, heading.clone()));
-        let next = Section { heading, parents, text: String::new(), line: line_no, page: None };
+        let next = Section {
+            heading,
+            parents,
+            text: String::new(),
+            line: line_no,
+            page: None,
+        };
         sections.push(std::mem::replace(&mut current, next));
     }
     sections.push(current);
@@ -64,7 +92,11 @@ fn sections(path: &Path, body: &str, first_line: usize, title: &str) -> Result<V
     }
     sections.retain(|s| !s.text.is_empty());
     if sections.is_empty() {
-        return Err(Rejection::new(path, None, "the document has no text after the front matter"));
+        return Err(Rejection::new(
+            path,
+            None,
+            "the document has no text after the front matter",
+        ));
     }
     Ok(sections)
 }
@@ -98,7 +130,11 @@ mod tests {
         assert_eq!(doc.id, "betanketid");
         assert_eq!(doc.scope.municipalities, ["Malmö"]);
         assert_eq!(doc.updated.unwrap().to_string(), "2026-05-01");
-        let heads: Vec<_> = doc.sections.iter().map(|s| (s.heading.as_str(), s.parents.clone(), s.line)).collect();
+        let heads: Vec<_> = doc
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.parents.clone(), s.line))
+            .collect();
         assert_eq!(
             heads,
             vec![
@@ -117,16 +153,56 @@ mod tests {
         let cases: &[(&str, Option<usize>, &str)] = &[
             ("no front matter\n", Some(1), "missing front matter"),
             ("+++\nid = \"x\"\n", Some(1), "never closed"),
-            ("+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\n+++\ntext\n", Some(4), "front matter"),
-            ("+++\ntitle = \"T\"\nlang = \"sv\"\n+++\ntext\n", Some(2), "missing field `id`"),
-            ("+++\nid = \"Bad Id\"\ntitle = \"T\"\nlang = \"sv\"\n+++\ntext\n", Some(2), "must be lower-case"),
-            ("+++\nid = \"x\"\ntitle = \"T\"\nlang = \"de\"\n+++\ntext\n", Some(4), "use \"sv\" or \"en\""),
-            ("+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\nregions = [\"Södra\"]\n+++\ntext\n", Some(5), "unknown region"),
-            ("+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\nmunicipalities = [\"Malmoe\"]\n+++\ntext\n", Some(5), "did you mean \"Malmö\""),
-            ("+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\nreview-by = 2027-01-01\n+++\ntext\n", Some(5), "unknown field `review-by`"),
-            ("+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\nupdated = 2026-01-01T10:00:00\n+++\ntext\n", Some(5), "must be a date"),
-            ("+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\n+++\n\n## Tom\n", None, "no text"),
-            ("+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\n+++\n## A\nx\n## A\ny\n", Some(8), "already used on line 6"),
+            (
+                "+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\n+++\ntext\n",
+                Some(4),
+                "front matter",
+            ),
+            (
+                "+++\ntitle = \"T\"\nlang = \"sv\"\n+++\ntext\n",
+                Some(2),
+                "missing field `id`",
+            ),
+            (
+                "+++\nid = \"Bad Id\"\ntitle = \"T\"\nlang = \"sv\"\n+++\ntext\n",
+                Some(2),
+                "must be lower-case",
+            ),
+            (
+                "+++\nid = \"x\"\ntitle = \"T\"\nlang = \"de\"\n+++\ntext\n",
+                Some(4),
+                "use \"sv\" or \"en\"",
+            ),
+            (
+                "+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\nregions = [\"Södra\"]\n+++\ntext\n",
+                Some(5),
+                "unknown region",
+            ),
+            (
+                "+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\nmunicipalities = [\"Malmoe\"]\n+++\ntext\n",
+                Some(5),
+                "did you mean \"Malmö\"",
+            ),
+            (
+                "+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\nreview-by = 2027-01-01\n+++\ntext\n",
+                Some(5),
+                "unknown field `review-by`",
+            ),
+            (
+                "+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\nupdated = 2026-01-01T10:00:00\n+++\ntext\n",
+                Some(5),
+                "must be a date",
+            ),
+            (
+                "+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\n+++\n\n## Tom\n",
+                None,
+                "no text",
+            ),
+            (
+                "+++\nid = \"x\"\ntitle = \"T\"\nlang = \"sv\"\n+++\n## A\nx\n## A\ny\n",
+                Some(8),
+                "already used on line 6",
+            ),
         ];
         for (text, line, needle) in cases {
             let err = parse_str(text).unwrap_err();

@@ -32,7 +32,11 @@ pub struct Rejection {
 
 impl Rejection {
     pub(crate) fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
-        Rejection { path: path.to_owned(), line, message: message.into() }
+        Rejection {
+            path: path.to_owned(),
+            line,
+            message: message.into(),
+        }
     }
 }
 
@@ -78,7 +82,11 @@ pub fn load_dirs(dirs: &[PathBuf], places: &Places) -> LoadReport {
     let mut report = LoadReport::default();
     for dir in dirs {
         if let Err(e) = collect_files(dir, &mut files) {
-            report.rejected.push(Rejection::new(dir, None, format!("cannot read the folder: {e}")));
+            report.rejected.push(Rejection::new(
+                dir,
+                None,
+                format!("cannot read the folder: {e}"),
+            ));
         }
     }
     files.sort();
@@ -94,18 +102,31 @@ pub fn load_dirs(dirs: &[PathBuf], places: &Places) -> LoadReport {
 
 /// Loads one guidance file by its extension.
 pub fn load_file(path: &Path, places: &Places) -> Result<Document, Rejection> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_lowercase();
     if ext == "pdf" {
-        let bytes = std::fs::read(path).map_err(|e| Rejection::new(path, None, format!("cannot read the file: {e}")))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Rejection::new(path, None, format!("cannot read the file: {e}")))?;
         return pdf::parse(path, &bytes);
     }
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Rejection::new(path, None, format!("cannot read the file as UTF-8 text: {e}"))
+        Rejection::new(
+            path,
+            None,
+            format!("cannot read the file as UTF-8 text: {e}"),
+        )
     })?;
     match ext.as_str() {
         "md" => markdown::parse(path, &text, places),
         "txt" => text::parse(path, &text),
-        _ => Err(Rejection::new(path, None, format!("unsupported file type \".{ext}\"; use .md, .txt or .pdf"))),
+        _ => Err(Rejection::new(
+            path,
+            None,
+            format!("unsupported file type \".{ext}\"; use .md, .txt or .pdf"),
+        )),
     }
 }
 
@@ -118,7 +139,9 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| GUIDANCE_EXTENSIONS.contains(&e.to_lowercase().as_str()))
-            && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            && !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
         {
             out.push(path);
         }
@@ -135,7 +158,11 @@ fn reject_duplicate_ids(report: &mut LoadReport) {
             report.rejected.push(Rejection::new(
                 &doc.path,
                 None,
-                format!("duplicate id \"{}\": {} already uses it", doc.id, other.display()),
+                format!(
+                    "duplicate id \"{}\": {} already uses it",
+                    doc.id,
+                    other.display()
+                ),
             ));
         } else {
             first.insert(doc.id.clone(), doc.path.clone());
@@ -148,7 +175,10 @@ fn reject_duplicate_ids(report: &mut LoadReport) {
 
 /// A document id from a file name: `Lokal rutin Malmö.txt` → `lokal-rutin-malmo`.
 pub(crate) fn id_from_path(path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     let folded = crate::analysis::fold(&stem);
     let mut id = String::new();
     for c in folded.chars() {
@@ -167,7 +197,13 @@ mod tests {
 
     #[test]
     fn ids_from_file_names_are_slugs() {
-        assert_eq!(id_from_path(Path::new("x/Lokal rutin Malmö.txt")), "lokal-rutin-malmo");
-        assert_eq!(id_from_path(Path::new("Stöd_2026 (v2).pdf")), "stod-2026-v2");
+        assert_eq!(
+            id_from_path(Path::new("x/Lokal rutin Malmö.txt")),
+            "lokal-rutin-malmo"
+        );
+        assert_eq!(
+            id_from_path(Path::new("Stöd_2026 (v2).pdf")),
+            "stod-2026-v2"
+        );
     }
 }

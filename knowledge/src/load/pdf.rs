@@ -18,12 +18,24 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Rejection> {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
-        .ok_or_else(|| Rejection::new(path, None, "the PDF has no extractable text (is it a scanned image?)"))?
+        .ok_or_else(|| {
+            Rejection::new(
+                path,
+                None,
+                "the PDF has no extractable text (is it a scanned image?)",
+            )
+        })?
         .to_owned();
     let mut builder = PlainSections::new(&title);
     let mut title_seen = false;
     for (i, page) in pages.iter().enumerate() {
-        let skip = if title_seen { 0 } else { page.lines().position(|l| l.trim() == title).map_or(0, |p| p + 1) };
+        let skip = if title_seen {
+            0
+        } else {
+            page.lines()
+                .position(|l| l.trim() == title)
+                .map_or(0, |p| p + 1)
+        };
         title_seen |= skip > 0;
         builder.add_page(page, Some(i as u32 + 1), skip);
     }
@@ -41,7 +53,10 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, String> {
     match worker.join() {
         Ok(Ok(pages)) => Ok(pages),
         Ok(Err(e)) => Err(format!("not a readable PDF: {e}")),
-        Err(_) => Err("the PDF reader failed on this file (it may be damaged or use an unsupported feature)".into()),
+        Err(_) => Err(
+            "the PDF reader failed on this file (it may be damaged or use an unsupported feature)"
+                .into(),
+        ),
     }
 }
 
@@ -51,7 +66,11 @@ mod tests {
 
     #[test]
     fn garbage_is_rejected_not_fatal() {
-        let err = parse(Path::new("broken.pdf"), b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ngarbage").unwrap_err();
+        let err = parse(
+            Path::new("broken.pdf"),
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ngarbage",
+        )
+        .unwrap_err();
         assert_eq!(err.path, Path::new("broken.pdf"));
         assert!(err.message.contains("PDF"), "{err}");
     }

@@ -27,10 +27,19 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Document, Rejection> {
 }
 
 /// A document from plain text whose metadata is not given: id from the file name, language detected.
-pub(super) fn document(path: &Path, title: String, text: &str, sections: Vec<Section>) -> Result<Document, Rejection> {
+pub(super) fn document(
+    path: &Path,
+    title: String,
+    text: &str,
+    sections: Vec<Section>,
+) -> Result<Document, Rejection> {
     let id = id_from_path(path);
     if id.is_empty() {
-        return Err(Rejection::new(path, None, "the file name gives no usable id; name it with letters a-z or digits"));
+        return Err(Rejection::new(
+            path,
+            None,
+            "the file name gives no usable id; name it with letters a-z or digits",
+        ));
     }
     Ok(Document {
         id,
@@ -56,7 +65,13 @@ impl PlainSections {
     pub(super) fn new(title: &str) -> Self {
         PlainSections {
             done: vec![],
-            current: Section { heading: title.to_owned(), parents: vec![], text: String::new(), line: 0, page: None },
+            current: Section {
+                heading: title.to_owned(),
+                parents: vec![],
+                text: String::new(),
+                line: 0,
+                page: None,
+            },
         }
     }
 
@@ -79,7 +94,11 @@ impl PlainSections {
             }
             let paragraph = &lines[start..i];
             let more_follows = lines[i..].iter().any(|l| !l.trim().is_empty());
-            if paragraph.len() == 1 && more_follows && is_heading(paragraph[0]) && !self.is_taken(paragraph[0].trim()) {
+            if paragraph.len() == 1
+                && more_follows
+                && is_heading(paragraph[0])
+                && !self.is_taken(paragraph[0].trim())
+            {
                 let next = Section {
                     heading: paragraph[0].trim().to_owned(),
                     parents: vec![],
@@ -99,7 +118,10 @@ impl PlainSections {
     }
 
     fn is_taken(&self, heading: &str) -> bool {
-        self.done.iter().chain([&self.current]).any(|s| s.heading == heading)
+        self.done
+            .iter()
+            .chain([&self.current])
+            .any(|s| s.heading == heading)
     }
 
     pub(super) fn finish(mut self, path: &Path) -> Result<Vec<Section>, Rejection> {
@@ -109,7 +131,11 @@ impl PlainSections {
         }
         self.done.retain(|s| !s.text.is_empty());
         if self.done.is_empty() {
-            return Err(Rejection::new(path, None, "the document has no text besides its title"));
+            return Err(Rejection::new(
+                path,
+                None,
+                "the document has no text besides its title",
+            ));
         }
         Ok(self.done)
     }
@@ -132,14 +158,32 @@ mod tests {
         let doc = parse(Path::new("Rutin för mottagning.txt"), text).unwrap();
         assert_eq!(doc.id, "rutin-for-mottagning");
         assert_eq!(doc.title, "Rutin för mottagning");
-        let heads: Vec<_> = doc.sections.iter().map(|s| (s.heading.as_str(), s.line)).collect();
+        let heads: Vec<_> = doc
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.line))
+            .collect();
         assert_eq!(heads, [("Rutin för mottagning", 0), ("Vem gör vad", 5)]);
-        assert!(doc.sections[1].text.contains("En mening som slutar med punkt.\n\nMer text."));
+        assert!(
+            doc.sections[1]
+                .text
+                .contains("En mening som slutar med punkt.\n\nMer text.")
+        );
     }
 
     #[test]
     fn empty_text_is_rejected() {
-        assert!(parse(Path::new("a.txt"), "  \n\n").unwrap_err().message.contains("empty"));
-        assert!(parse(Path::new("a.txt"), "Only a title\n").unwrap_err().message.contains("no text"));
+        assert!(
+            parse(Path::new("a.txt"), "  \n\n")
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
+        assert!(
+            parse(Path::new("a.txt"), "Only a title\n")
+                .unwrap_err()
+                .message
+                .contains("no text")
+        );
     }
 }

@@ -1,0 +1,197 @@
+//! The `lots` binary as users and scripts call it: the `--json` contract, stdin mode, the
+//! guidance check report and exit codes, and clear errors for bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixtures(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+fn lots(args: &[&str], stdin: Option<&str>) -> Output {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lots"))
+        .args(args)
+        .args(["--data-dir", data.path().to_str().unwrap()])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.unwrap_or_default().as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn guidance_check(dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lots"))
+        .args(["guidance", "check"])
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn ask_json_follows_the_contract_for_each_stdin_line() {
+    let g = fixtures("guidance");
+    let out = lots(
+        &["ask", "--guidance", g.to_str().unwrap(), "--json"],
+        Some("vem ansöker om betänketid?\n\nvad kostar en tolk per timme?\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one object per non-empty question");
+
+    let first = lines[0].as_object().unwrap();
+    let keys: Vec<_> = first.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["answers", "no_answer", "question"]);
+    assert_eq!(first["question"], "vem ansöker om betänketid?");
+    assert_eq!(first["no_answer"], false);
+    let answers = first["answers"].as_array().unwrap();
+    assert!((1..=5).contains(&answers.len()));
+    let a = answers[0].as_object().unwrap();
+    let mut keys: Vec<_> = a.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "doc", "heading", "outdated", "score", "source", "text", "title", "updated"
+        ]
+    );
+    assert_eq!(a["doc"], "betanketid");
+    assert_eq!(a["heading"], "Vem ansöker om betänketid");
+    assert_eq!(a["title"], "Betänketid");
+    assert_eq!(a["source"], "Utlänningslagen 5 kap. 15 §");
+    assert_eq!(a["updated"], "2026-01-10");
+    assert_eq!(a["outdated"], false);
+    assert!(
+        a["text"]
+            .as_str()
+            .unwrap()
+            .contains("Socialnämnden eller förundersökningsledaren ansöker")
+    );
+    let scores: Vec<f64> = answers
+        .iter()
+        .map(|x| x["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+
+    assert_eq!(lines[1]["no_answer"], true);
+    assert_eq!(lines[1]["answers"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn ask_with_a_question_prints_the_passage_and_citation() {
+    let g = fixtures("guidance");
+    let out = lots(
+        &[
+            "ask",
+            "--guidance",
+            g.to_str().unwrap(),
+            "--municipality",
+            "Lund",
+            "hur når jag socialjouren efter kontorstid?",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("070-174 06 30"), "{text}");
+    assert!(text.contains("Källa: Lokal rutin Lund › Socialjouren efter kontorstid (Intern rutin, uppdaterad 2026-04-01)"), "{text}");
+    assert!(text.contains("Lokal rutin för Lund."), "{text}");
+    assert!(!text.contains("Malmö"), "{text}");
+}
+
+#[test]
+fn ask_rejects_an_unknown_municipality_with_a_suggestion() {
+    let g = fixtures("guidance");
+    let out = lots(
+        &[
+            "ask",
+            "--guidance",
+            g.to_str().unwrap(),
+            "--municipality",
+            "Malmoe",
+            "fråga",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("unknown municipality \"Malmoe\" (did you mean \"Malmö\"?)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ask_without_any_loadable_guidance_says_what_to_do() {
+    let out = lots(&["ask", "--guidance", "no/such/folder", "fråga"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("no/such/folder: cannot read the folder"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no guidance loaded from no/such/folder"),
+        "{err}"
+    );
+}
+
+#[test]
+fn guidance_check_lists_rejections_and_exits_nonzero() {
+    let out = guidance_check(&fixtures("bad"));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("bad-toml.md:3: front matter:"), "{text}");
+    assert!(
+        text.contains("unknown-region.md:5: unknown region \"Södra\""),
+        "{text}"
+    );
+    assert!(text.contains("broken.pdf: not a readable PDF"), "{text}");
+    assert!(
+        text.contains("1 documents, 2 sections loaded; 4 rejected"),
+        "{text}"
+    );
+}
+
+#[test]
+fn guidance_check_passes_the_shipped_sample_guidance() {
+    let out = guidance_check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/guidance"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let docs: usize = text
+        .lines()
+        .last()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(docs >= 10, "{text}");
+}
