@@ -29,11 +29,11 @@ const CANDIDATES: usize = 30;
 /// At most this many answers are returned.
 pub const MAX_ANSWERS: usize = 5;
 /// The best section must cover at least this share of the question's weight.
-const MIN_COVERAGE: f32 = 0.55;
+const MIN_COVERAGE: f32 = 0.35;
 /// Below this coverage an answer also needs a clear lead over another document's best section.
-const CLEAR_COVERAGE: f32 = 0.7;
+const CLEAR_COVERAGE: f32 = 0.5;
 /// The lead (in final score) that counts as clear.
-const MIN_MARGIN: f32 = 0.03;
+const MIN_MARGIN: f32 = 0.01;
 /// Field boosts relative to the body.
 const HEADING_BOOST: f32 = 1.5;
 const TITLE_BOOST: f32 = 0.5;
@@ -42,6 +42,13 @@ const EXACT_SPELLING_BOOST: f32 = 0.2;
 const W_BM25: f32 = 0.35;
 const W_COVERAGE: f32 = 0.45;
 const W_HEADING: f32 = 0.2;
+/// Bonus when the heading asks the question's kind of question (`Vem ansöker …` for `vem …?`).
+const W_QUESTION_WORD: f32 = 0.08;
+/// Question words that headings of guidance often start with, Swedish and English.
+const QUESTION_WORDS: &[&str] = &[
+    "vem", "vad", "hur", "när", "var", "vart", "vilka", "vilken", "vilket", "varför", "who",
+    "what", "how", "when", "where", "which", "why",
+];
 /// Scope factors.
 const OWN_LOCAL_ROUTINE: f32 = 1.2;
 const OWN_REGION: f32 = 1.1;
@@ -144,6 +151,7 @@ impl Answerer {
         )?;
         let max_bm25 = hits.first().map_or(1.0, |h| h.0.max(f32::EPSILON));
 
+        let asked: Vec<String> = question_words(question).collect();
         let mut ranked = Vec::with_capacity(hits.len());
         for (bm25, address) in hits {
             let section = self.index.record(&searcher, address)?;
@@ -274,6 +282,13 @@ impl Answerer {
         }
         BooleanQuery::new(clauses)
     }
+}
+
+/// The question words (`vem`, `how`, …) in `text`, lower-cased.
+fn question_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    crate::analysis::split_words(text)
+        .map(|(_, w)| w.to_lowercase())
+        .filter(|w| QUESTION_WORDS.contains(&w.as_str()))
 }
 
 /// How a section's scope fits the place asked about; `None`: not for this place.
