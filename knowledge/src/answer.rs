@@ -170,7 +170,11 @@ impl Answerer {
             };
             let coverage = covered(&section.terms);
             let heading = covered(&section.heading_terms);
-            let score = (W_BM25 * bm25 / max_bm25 + W_COVERAGE * coverage + W_HEADING * heading)
+            let asks_alike = question_words(&section.heading).any(|w| asked.contains(&w));
+            let score = (W_BM25 * bm25 / max_bm25
+                + W_COVERAGE * coverage
+                + W_HEADING * heading
+                + if asks_alike { W_QUESTION_WORD } else { 0.0 })
                 * scope_factor;
             ranked.push((score, coverage, section));
         }
