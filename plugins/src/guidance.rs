@@ -95,3 +95,42 @@ pub fn citation(answer: &Answer, sv: bool) -> String {
     };
     format!("{label}: {} › {}{details}", s.title, s.heading)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_answer(lang: Lang) -> Answers {
+        Answers {
+            question: "x".into(),
+            no_answer: true,
+            answers: vec![],
+            place: None,
+            lang,
+        }
+    }
+
+    #[test]
+    fn no_answer_says_so_in_the_askers_language_and_names_whom_to_ask() {
+        let sv = render(&no_answer(Lang::Sv));
+        assert!(
+            sv.plain.starts_with("Jag har inget säkert svar"),
+            "{}",
+            sv.plain
+        );
+        assert!(sv.plain.contains(SUPPORT_LINE) && sv.plain.contains("112"));
+        let en = render(&no_answer(Lang::En));
+        assert!(
+            en.plain.starts_with("I have no reliable answer"),
+            "{}",
+            en.plain
+        );
+        assert_eq!(en.markdown, en.plain, "no markup in a plain message");
+    }
+
+    #[test]
+    fn plain_text_drops_the_bold_markers() {
+        let r = Reply::from_markdown("**Stödet** kräver ingen **polisanmälan**.".into());
+        assert_eq!(r.plain, "Stödet kräver ingen polisanmälan.");
+    }
+}
