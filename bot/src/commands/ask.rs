@@ -59,17 +59,18 @@ pub fn run(
     json: bool,
     question: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let (answerer, _) = open_answerer(args)?;
+    // Check the asker's place before the index is built: a typo should not cost a rebuild.
+    let places = lots_knowledge::Places::embedded();
     if let Some(name) = municipality
-        && answerer.places().municipality(name).is_none()
+        && places.municipality(name).is_none()
     {
-        let hint = answerer
-            .places()
+        let hint = places
             .suggest(name)
             .map(|s| format!(" (did you mean \"{s}\"?)"))
             .unwrap_or_default();
         anyhow::bail!("unknown municipality \"{name}\"{hint}");
     }
+    let (answerer, _) = open_answerer(args)?;
     let asker = Asker { municipality };
     let today = today();
     let stdout = std::io::stdout();
