@@ -210,6 +210,7 @@ impl Answerer {
                     self.index.lexicon(),
                     &query.concepts,
                     &weights,
+                    query.wants_quantity,
                 );
                 let outdated = section
                     .review_by
@@ -250,7 +251,7 @@ impl Answerer {
                     break;
                 }
             }
-            weights.push(weight.unwrap_or_else(|| idf(0.0)));
+            weights.push(weight.unwrap_or_else(|| idf(0.0)) * concept.weight);
         }
         Ok(weights)
     }

@@ -14,6 +14,9 @@ use crate::query::Concept;
 const MAX_SENTENCES: usize = 3;
 /// A further sentence must score at least this share of the best one.
 const FURTHER_SENTENCE_SHARE: f32 = 0.5;
+/// For a question after a duration or a number: what a sentence with figures gains, as a share
+/// of the heaviest concept's weight.
+const FIGURES_BONUS: f32 = 0.75;
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "kap", "bl.a", "t.ex", "ca", "s", "nr", "jfr", "m.fl", "dvs", "resp", "p", "st", "e.g", "i.e",
@@ -53,8 +56,14 @@ pub fn select_passage(
     lexicon: &Lexicon,
     concepts: &[Concept],
     weights: &[f32],
+    wants_quantity: bool,
 ) -> Passage {
     let mut analyzer = Analyzer::new(lexicon);
+    let figures_bonus = if wants_quantity {
+        FIGURES_BONUS * weights.iter().copied().fold(0.0, f32::max)
+    } else {
+        0.0
+    };
     let sentences = split_sentences(text);
     let scored: Vec<(Range<usize>, f32, Vec<Range<usize>>)> = sentences
         .into_iter()
@@ -69,7 +78,12 @@ pub fn select_passage(
                 .iter()
                 .zip(weights)
                 .map(|(c, w)| c.match_factor(has) * w)
-                .sum();
+                .sum::<f32>()
+                + if text[range.clone()].contains(|c: char| c.is_ascii_digit()) {
+                    figures_bonus
+                } else {
+                    0.0
+                };
             let hits = words
                 .iter()
                 .filter(|w| {
@@ -201,7 +215,14 @@ mod tests {
             &Glossary::default(),
         );
         let weights = vec![1.0; q.concepts.len()];
-        let p = select_passage(text, Lang::Sv, &Lexicon::default(), &q.concepts, &weights);
+        let p = select_passage(
+            text,
+            Lang::Sv,
+            &Lexicon::default(),
+            &q.concepts,
+            &weights,
+            false,
+        );
         assert!(
             p.text.starts_with("Ansökan görs av socialnämnden"),
             "{}",
@@ -209,5 +230,28 @@ mod tests {
         );
         assert!(p.marked().contains("**Ansökan** görs"), "{}", p.marked());
         assert!(p.marked().contains("prövar **ansökan**"), "{}", p.marked());
+    }
+
+    #[test]
+    fn a_question_after_a_duration_gets_the_sentence_with_the_figure() {
+        let text = "Den som kan vara offer kan få ett uppehållstillstånd i 30 dagar. Tiden kallas betänketid. \
+                    Under den ska personen få vila och stöd.";
+        let q = parse_query(
+            "Hur lång är betänketiden?",
+            &Lexicon::default(),
+            &Glossary::default(),
+        );
+        assert!(q.wants_quantity);
+        let weights: Vec<f32> = q.concepts.iter().map(|c| c.weight).collect();
+        let p = select_passage(
+            text,
+            Lang::Sv,
+            &Lexicon::default(),
+            &q.concepts,
+            &weights,
+            true,
+        );
+        assert!(p.text.contains("30 dagar"), "{}", p.text);
+        assert!(!p.text.contains("vila"), "{}", p.text);
     }
 }

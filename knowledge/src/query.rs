@@ -17,6 +17,9 @@ const PARTS_FACTOR: f32 = 0.85;
 const GLOSSARY_FACTOR: f32 = 0.9;
 /// Weight of a spelling correction.
 const TYPO_FACTOR: f32 = 0.75;
+/// Weight of the word right after "hur"/"how" (*hur lång*, *how many*): it names the kind of
+/// answer wanted (a duration, a number), not the topic, so missing it must not sink a section.
+const DEGREE_WORD_WEIGHT: f32 = 0.25;
 
 /// One way of finding a concept: all `terms` (folded stems) must be present.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +39,8 @@ pub struct Concept {
     pub exact: Vec<String>,
     /// Ways to find it, best first.
     pub alternatives: Vec<Alternative>,
+    /// How much the concept counts in coverage, relative to its idf (1.0 for topic words).
+    pub weight: f32,
 }
 
 impl Concept {
@@ -56,6 +61,9 @@ pub struct Query {
     pub lang: Lang,
     /// Its concepts, in question order.
     pub concepts: Vec<Concept>,
+    /// It asks for a duration, a number or a date (*hur länge*, *how many*, *när*): sentences
+    /// with figures in them answer it better.
+    pub wants_quantity: bool,
 }
 
 /// Analyses `question` against the corpus `lexicon` and the `glossary`.
@@ -89,6 +97,11 @@ pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Qu
                 words: question[w.range.clone()].to_owned(),
                 exact: vec![w.forms.stem.clone()],
                 alternatives,
+                weight: if follows_how(&question[..w.range.start]) {
+                    DEGREE_WORD_WEIGHT
+                } else {
+                    1.0
+                },
             }
         })
         .collect();
@@ -139,6 +152,7 @@ pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Qu
                         terms: conj,
                         factor: 1.0,
                     }],
+                    weight: 1.0,
                 },
             );
             merged_from = start;
@@ -161,7 +175,38 @@ pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Qu
             }
         }
     }
-    Query { lang, concepts }
+    Query {
+        lang,
+        concepts,
+        wants_quantity: wants_quantity(question),
+    }
+}
+
+/// "hur länge/lång/många/mycket/ofta/gammal", "how long/many/much/often/old", "när", "when".
+fn wants_quantity(question: &str) -> bool {
+    const DEGREE: &[&str] = &[
+        "länge", "lång", "långt", "långa", "många", "mycket", "ofta", "gammal", "gamla", "long",
+        "many", "much", "often", "old",
+    ];
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.first().is_some_and(|w| *w == "när" || *w == "when")
+        || words
+            .windows(2)
+            .any(|p| (p[0] == "hur" || p[0] == "how") && DEGREE.contains(&p[1]))
+}
+
+/// The text before a word ends with the interrogative "hur" or "how".
+fn follows_how(before: &str) -> bool {
+    let last = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default();
+    last.eq_ignore_ascii_case("hur") || last.eq_ignore_ascii_case("how")
 }
 
 /// The corpus stem closest to an unknown `folded` stem: one edit for short words, two for long.
@@ -217,6 +262,41 @@ mod tests {
             lex.add(&s);
         }
         lex
+    }
+
+    #[test]
+    fn the_word_after_how_names_the_kind_of_answer_and_counts_less() {
+        let lexicon = Lexicon::default();
+        let glossary = Glossary::default();
+        let q = parse_query("Hur lång är betänketiden?", &lexicon, &glossary);
+        let weights: Vec<(&str, f32)> = q
+            .concepts
+            .iter()
+            .map(|c| (c.words.as_str(), c.weight))
+            .collect();
+        assert_eq!(
+            weights,
+            [("lång", DEGREE_WORD_WEIGHT), ("betänketiden", 1.0)]
+        );
+        let q = parse_query("How old is a child under the law?", &lexicon, &glossary);
+        assert_eq!(q.concepts[0].words, "old");
+        assert_eq!(q.concepts[0].weight, DEGREE_WORD_WEIGHT);
+        assert!(q.concepts[1..].iter().all(|c| c.weight == 1.0));
+    }
+
+    #[test]
+    fn questions_for_durations_and_numbers_are_recognised() {
+        for (q, want) in [
+            ("Hur länge gäller betänketiden?", true),
+            ("hur många dagar?", true),
+            ("När kan tillståndet förlängas?", true),
+            ("How long is the reflection period?", true),
+            ("Vem ansöker om betänketid?", false),
+            ("Hur ansöker man?", false),
+        ] {
+            let parsed = parse_query(q, &Lexicon::default(), &Glossary::default());
+            assert_eq!(parsed.wants_quantity, want, "{q}");
+        }
     }
 
     #[test]
