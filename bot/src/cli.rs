@@ -48,6 +48,23 @@ pub struct GuidanceArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the Matrix bot.
+    Run {
+        /// The configuration file (see config/lots.example.toml).
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Check a configuration file: every key, the secrets it names, the guidance folders.
+    CheckConfig {
+        /// The configuration file.
+        #[arg(value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Chat with Lots in the terminal: the same plugins as in Matrix, with the sample guidance.
+    Chat {
+        #[command(flatten)]
+        guidance: GuidanceArgs,
+    },
     /// Answer questions from the guidance: one given, or one per line on stdin.
     Ask {
         #[command(flatten)]
@@ -99,6 +116,7 @@ pub enum GuidanceCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn ask_grammar() {
@@ -138,6 +156,19 @@ mod tests {
         };
         assert_eq!(guidance.guidance, [PathBuf::from("config/guidance")]);
         assert_eq!(question, None);
+    }
+
+    #[test]
+    fn run_needs_a_config_and_chat_has_defaults() {
+        assert!(Cli::try_parse_from(["lots", "run"]).is_err());
+        let cli = Cli::try_parse_from(["lots", "run", "--config", "lots.toml"]).unwrap();
+        assert!(matches!(cli.command, Command::Run { config } if config == Path::new("lots.toml")));
+        let cli = Cli::try_parse_from(["lots", "chat"]).unwrap();
+        let Command::Chat { guidance } = cli.command else {
+            panic!("not chat")
+        };
+        assert_eq!(guidance.data_dir, PathBuf::from("data"));
+        assert!(Cli::try_parse_from(["lots", "check-config"]).is_err());
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 mod cli;
 mod commands;
+mod config;
 mod logging;
+mod matrix;
 
 use std::process::ExitCode;
 

@@ -1,7 +1,40 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod basics;
+pub mod chat;
+pub mod command;
+pub mod error;
+pub mod framework;
 pub mod guidance;
+pub mod local;
+pub mod plugin;
+pub mod ratelimit;
 pub mod reply;
+pub mod role;
+pub mod store;
 
+pub use chat::{ChatPort, Message, PortError, Reaction};
+pub use command::{CommandSpec, Invocation};
+pub use error::PluginError;
+pub use framework::{Framework, Outcome, RegistryError};
+pub use plugin::{Context, Plugin};
 pub use reply::Reply;
+pub use role::{Access, Role};
+pub use store::{Db, DbError};
+
+use std::sync::Arc;
+
+/// The built-in plugins, in the order they see free text.
+pub fn builtin(library: guidance::Library) -> Vec<Arc<dyn Plugin>> {
+    vec![
+        Arc::new(basics::Basics),
+        Arc::new(guidance::GuidancePlugin::new(library)),
+    ]
+}
+
+/// Today in Sweden (review dates, reminders).
+pub fn today() -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned_datetime(tz).date()
+}

@@ -2,8 +2,11 @@
 
 mod ask;
 mod bench;
+mod chat;
+mod check_config;
 mod eval;
 mod guidance;
+mod run;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,6 +22,9 @@ const CONFIG_GLOSSARY: &str = "config/glossary.toml";
 /// Runs one subcommand.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
+        Command::Run { config } => run::run(&config),
+        Command::CheckConfig { config } => Ok(check_config::run(&config)),
+        Command::Chat { guidance } => chat::run(&guidance),
         Command::Ask {
             guidance,
             municipality,
@@ -79,6 +85,13 @@ fn load_glossary(path: Option<&Path>) -> anyhow::Result<Glossary> {
 
 /// Today in Sweden, for review dates.
 fn today() -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned_datetime(tz).date()
+    lots_plugins::today()
+}
+
+/// The async runtime for the commands that chat.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }

@@ -127,10 +127,4 @@ mod tests {
         );
         assert_eq!(en.markdown, en.plain, "no markup in a plain message");
     }
-
-    #[test]
-    fn plain_text_drops_the_bold_markers() {
-        let r = Reply::from_markdown("**Stödet** kräver ingen **polisanmälan**.".into());
-        assert_eq!(r.plain, "Stödet kräver ingen polisanmälan.");
-    }
 }

@@ -1,0 +1,89 @@
+//! The Matrix side of the chat port: replies as `m.notice` (so other bots don't answer them)
+//! with an escaped HTML body and a plain fallback, as a reply to the question and in its thread,
+//! with an empty `m.mentions` so nothing in a reply can ping anyone. Sending is retried with
+//! the same transaction id, so a retry can never post the answer twice.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use lots_plugins::{ChatPort, Message, PortError, Reply};
+use matrix_sdk::Client;
+use matrix_sdk::ruma::events::Mentions;
+use matrix_sdk::ruma::events::relation::{InReplyTo, Thread};
+use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
+use matrix_sdk::ruma::{EventId, RoomId, TransactionId};
+
+/// Attempts per message before giving up.
+const ATTEMPTS: u32 = 5;
+
+/// Sends through a logged-in client.
+pub struct MatrixPort {
+    client: Client,
+}
+
+impl MatrixPort {
+    /// A port over `client`.
+    pub fn new(client: Client) -> Self {
+        MatrixPort { client }
+    }
+
+    async fn send_content(
+        &self,
+        room: &str,
+        mut content: RoomMessageEventContent,
+    ) -> Result<String, PortError> {
+        content.mentions = Some(Mentions::new());
+        let room_id = RoomId::parse(room).map_err(|e| PortError(format!("room id {room}: {e}")))?;
+        let room = self
+            .client
+            .get_room(&room_id)
+            .ok_or_else(|| PortError(format!("not in room {room_id}")))?;
+        let txn = TransactionId::new();
+        let mut delay = Duration::from_millis(500);
+        let mut attempt = 1;
+        loop {
+            match room
+                .send(content.clone())
+                .with_transaction_id(txn.clone())
+                .await
+            {
+                Ok(sent) => return Ok(sent.response.event_id.to_string()),
+                Err(e) if attempt < ATTEMPTS => {
+                    tracing::warn!(room = %room_id, attempt, error = %e, "sending failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(8));
+                    attempt += 1;
+                }
+                Err(e) => return Err(PortError(e.to_string())),
+            }
+        }
+    }
+}
+
+/// The content of a reply: plain and escaped HTML.
+pub fn content_of(reply: &Reply) -> RoomMessageEventContent {
+    RoomMessageEventContent::notice_html(reply.plain.clone(), reply.html())
+}
+
+#[async_trait]
+impl ChatPort for MatrixPort {
+    async fn reply(&self, to: &Message, reply: &Reply) -> Result<String, PortError> {
+        let mut content = content_of(reply);
+        let event = EventId::parse(&to.id).map_err(|e| PortError(format!("event id: {e}")))?;
+        content.relates_to = Some(match &to.thread {
+            Some(root) => {
+                let root =
+                    EventId::parse(root).map_err(|e| PortError(format!("thread id: {e}")))?;
+                Relation::Thread(Thread::reply(root, event))
+            }
+            None => Relation::Reply(matrix_sdk::ruma::events::relation::Reply::new(
+                InReplyTo::new(event),
+            )),
+        });
+        self.send_content(&to.room, content).await
+    }
+
+    async fn send(&self, room: &str, reply: &Reply) -> Result<String, PortError> {
+        self.send_content(room, content_of(reply)).await
+    }
+}

@@ -1,0 +1,91 @@
+//! The in-process chat port: it records everything sent and can echo it to a writer. `lots chat`
+//! runs on it, and plugin tests use it to see exactly what a user would have seen.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_trait::async_trait;
+
+use crate::chat::{ChatPort, Message, PortError};
+use crate::reply::Reply;
+
+/// Something sent through the port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// The id it got.
+    pub id: String,
+    /// The room it went to.
+    pub room: String,
+    /// The message it replied to, if it was a reply.
+    pub in_reply_to: Option<String>,
+    /// The thread it went to, if any.
+    pub thread: Option<String>,
+    /// What was sent.
+    pub reply: Reply,
+}
+
+/// Records sent replies; optionally prints their plain text.
+#[derive(Default)]
+pub struct LocalPort {
+    sent: Mutex<Vec<Sent>>,
+    echo: Option<Mutex<Box<dyn Write + Send>>>,
+    next: AtomicU64,
+}
+
+impl LocalPort {
+    /// A port that only records.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A port that records and writes each reply's plain text (and a blank line) to `out`.
+    pub fn echoing(out: Box<dyn Write + Send>) -> Self {
+        LocalPort {
+            echo: Some(Mutex::new(out)),
+            ..Self::default()
+        }
+    }
+
+    /// Everything sent so far, oldest first.
+    pub fn sent(&self) -> Vec<Sent> {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Takes everything sent so far, leaving the record empty.
+    pub fn take(&self) -> Vec<Sent> {
+        std::mem::take(&mut *self.sent.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn record(&self, room: &str, to: Option<&Message>, reply: &Reply) -> Result<String, PortError> {
+        let id = format!("$local-{}", self.next.fetch_add(1, Ordering::Relaxed));
+        if let Some(out) = &self.echo {
+            let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
+            writeln!(out, "{}\n", reply.plain)
+                .and_then(|()| out.flush())
+                .map_err(|e| PortError(e.to_string()))?;
+        }
+        self.sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Sent {
+                id: id.clone(),
+                room: room.to_owned(),
+                in_reply_to: to.map(|m| m.id.clone()),
+                thread: to.and_then(|m| m.thread.clone()),
+                reply: reply.clone(),
+            });
+        Ok(id)
+    }
+}
+
+#[async_trait]
+impl ChatPort for LocalPort {
+    async fn reply(&self, to: &Message, reply: &Reply) -> Result<String, PortError> {
+        self.record(&to.room, Some(to), reply)
+    }
+
+    async fn send(&self, room: &str, reply: &Reply) -> Result<String, PortError> {
+        self.record(room, None, reply)
+    }
+}
