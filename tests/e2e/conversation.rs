@@ -25,19 +25,38 @@ async fn an_encrypted_direct_question_gets_a_cited_escaped_reply_and_thumbs_are_
     assert!(answer.encrypted, "the reply is end-to-end encrypted");
     assert_eq!(answer.msgtype, "m.notice");
     assert!(answer.body.contains("30 dagar"), "{}", answer.body);
-    assert!(answer.body.contains("Källa: Betänketid › Vad betänketid är"), "{}", answer.body);
+    assert!(
+        answer
+            .body
+            .contains("Källa: Betänketid › Vad betänketid är"),
+        "{}",
+        answer.body
+    );
     let html = answer.html.clone().expect("an HTML body");
-    assert!(html.contains("<strong>"), "matched words emphasised: {html}");
+    assert!(
+        html.contains("<strong>"),
+        "matched words emphasised: {html}"
+    );
 
-    let english = anna.send(&dm, "Who applies for the reflection period?").await;
+    let english = anna
+        .send(&dm, "Who applies for the reflection period?")
+        .await;
     let reply = anna.reply_to(&english, &bot.user_id, REPLY).await;
     assert!(reply.body.contains("Source: "), "{}", reply.body);
 
-    let injection = anna.send(&dm, "!<b>x</b><a href=\"https://matrix.to/#/@room\">@room</a>").await;
+    let injection = anna
+        .send(
+            &dm,
+            "!<b>x</b><a href=\"https://matrix.to/#/@room\">@room</a>",
+        )
+        .await;
     let reply = anna.reply_to(&injection, &bot.user_id, REPLY).await;
     let html = reply.html.unwrap_or_default();
     assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"), "{html}");
-    assert!(!html.contains("<b>") && !html.contains("<a "), "markup got through: {html}");
+    assert!(
+        !html.contains("<b>") && !html.contains("<a "),
+        "markup got through: {html}"
+    );
 
     let reaction = ReactionEventContent::new(Annotation::new(
         EventId::parse(&answer.event_id).expect("event id"),
@@ -49,10 +68,17 @@ async fn an_encrypted_direct_question_gets_a_cited_escaped_reply_and_thumbs_are_
     loop {
         let votes = feedback(&db);
         if !votes.is_empty() {
-            assert_eq!(votes, [("betanketid".to_owned(), "Vad betänketid är".to_owned(), 1)]);
+            assert_eq!(
+                votes,
+                [("betanketid".to_owned(), "Vad betänketid är".to_owned(), 1)]
+            );
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the 👍 was not recorded:\n{}", bot.log());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the 👍 was not recorded:\n{}",
+            bot.log()
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // The bot runs at info level, as operators run it: no question or answer text in its log.
@@ -65,7 +91,9 @@ async fn an_encrypted_direct_question_gets_a_cited_escaped_reply_and_thumbs_are_
 /// The votes in the bot's own database (doc, heading, vote).
 fn feedback(db: &std::path::Path) -> Vec<(String, String, i64)> {
     let conn = rusqlite::Connection::open(db).expect("the bot's database");
-    let mut stmt = conn.prepare("SELECT doc, heading, vote FROM feedback").expect("feedback table");
+    let mut stmt = conn
+        .prepare("SELECT doc, heading, vote FROM feedback")
+        .expect("feedback table");
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .expect("query")
         .collect::<Result<_, _>>()
@@ -94,11 +122,16 @@ async fn in_a_room_lots_answers_mentions_and_commands_but_not_chatter() {
 
     // A question in a thread is answered in that thread.
     let root = anna.send(&room, "Ärende: ny klient i Lund").await;
-    let mut content = RoomMessageEventContent::text_plain("!ask How long is the reflection period?");
+    let mut content =
+        RoomMessageEventContent::text_plain("!ask How long is the reflection period?");
     content.relates_to = Some(Relation::Thread(Thread::plain(root.clone(), root.clone())));
     let in_thread = anna.send_content(&room, content).await;
     let reply = anna.reply_to(&in_thread, &bot.user_id, REPLY).await;
-    assert_eq!(reply.thread.as_deref(), Some(root.as_str()), "the reply stays in the thread");
+    assert_eq!(
+        reply.thread.as_deref(),
+        Some(root.as_str()),
+        "the reply stays in the thread"
+    );
 
     // By now the chatter, sent first, would long have been answered.
     let ping = anna.send(&room, "!ping").await;
@@ -112,7 +145,12 @@ fn assert_no_reply(user: &User, events: &[&OwnedEventId], from: &str) {
     for r in user.received() {
         if r.sender == from {
             for e in events {
-                assert_ne!(r.in_reply_to.as_deref(), Some(e.as_str()), "Lots answered {e}: {}", r.body);
+                assert_ne!(
+                    r.in_reply_to.as_deref(),
+                    Some(e.as_str()),
+                    "Lots answered {e}: {}",
+                    r.body
+                );
             }
         }
     }
@@ -160,7 +198,10 @@ async fn invites_from_servers_that_are_not_allowed_are_ignored() {
         .create_dm(&matrix_sdk::ruma::UserId::parse(&bot.user_id).expect("user id"))
         .await
         .expect("creating a DM");
-    bot.wait_for_log("ignoring an invite from a server that is not allowed", REPLY);
+    bot.wait_for_log(
+        "ignoring an invite from a server that is not allowed",
+        REPLY,
+    );
     let q = mallory.send(&room, "!ping").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_no_reply(&mallory, &[&q], &bot.user_id);

@@ -13,5 +13,9 @@ pub const REPLY: Duration = Duration::from_secs(60);
 /// A user or bot name unique in this test process (all tests share one Synapse).
 pub fn unique(prefix: &str) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
-    format!("{prefix}{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }

@@ -20,8 +20,16 @@ async fn after_a_restart_lots_is_the_same_device_and_does_not_answer_old_message
     anna.reply_to(&before, &bot.user_id, REPLY).await;
 
     let status = bot.stop();
-    assert!(status.success(), "SIGTERM ends lots with exit 0, not {status}:\n{}", bot.log());
-    assert!(bot.current_log().contains("Lots stopped"), "{}", bot.current_log());
+    assert!(
+        status.success(),
+        "SIGTERM ends lots with exit 0, not {status}:\n{}",
+        bot.log()
+    );
+    assert!(
+        bot.current_log().contains("Lots stopped"),
+        "{}",
+        bot.current_log()
+    );
     let while_down = anna.send(&dm, "Hur lång är betänketiden?").await;
 
     bot.restart_stopped();
@@ -36,13 +44,20 @@ async fn after_a_restart_lots_is_the_same_device_and_does_not_answer_old_message
 
     let after = anna.send(&dm, "Vem ansöker om betänketid?").await;
     let reply = anna.reply_to(&after, &bot.user_id, REPLY).await;
-    assert!(reply.body.contains("Källa: "), "it still decrypts new messages: {}", reply.body);
+    assert!(
+        reply.body.contains("Källa: "),
+        "it still decrypts new messages: {}",
+        reply.body
+    );
     tokio::time::sleep(Duration::from_secs(1)).await;
     let answered_old = anna
         .received()
         .iter()
         .any(|r| r.sender == bot.user_id && r.in_reply_to.as_deref() == Some(while_down.as_str()));
-    assert!(!answered_old, "a message sent while Lots was down was answered after the restart");
+    assert!(
+        !answered_old,
+        "a message sent while Lots was down was answered after the restart"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,7 +74,9 @@ async fn when_the_homeserver_comes_back_the_next_question_is_answered() {
     hs.restart();
     bot.wait_for_log("homeserver reachable again", Duration::from_secs(120));
     let q = anna.send(&dm, "Hur lång är betänketiden?").await;
-    let reply = anna.reply_to(&q, &bot.user_id, Duration::from_secs(120)).await;
+    let reply = anna
+        .reply_to(&q, &bot.user_id, Duration::from_secs(120))
+        .await;
     assert!(reply.body.contains("30 dagar"), "{}", reply.body);
     assert!(bot.pid().is_some());
 }

@@ -59,14 +59,19 @@ impl Bot {
             .expect("a temp dir for the bot");
         let d = dir.path();
         std::fs::write(d.join("password"), &password).expect("password file");
-        std::fs::write(d.join("passphrase"), format!("{name}-store-passphrase")).expect("passphrase file");
+        std::fs::write(d.join("passphrase"), format!("{name}-store-passphrase"))
+            .expect("passphrase file");
         let list = |v: &[String]| {
             v.iter()
                 .map(|s| format!("{s:?}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let guidance: Vec<String> = options.guidance.iter().map(|p| p.display().to_string()).collect();
+        let guidance: Vec<String> = options
+            .guidance
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         let config = format!(
             r#"data_dir = {data:?}
 [matrix]
@@ -136,9 +141,16 @@ dirs = [{guidance}]
             if let Some(child) = self.child.as_mut()
                 && let Ok(Some(status)) = child.try_wait()
             {
-                panic!("lots exited with {status} before {needle:?}:\n{}", self.log());
+                panic!(
+                    "lots exited with {status} before {needle:?}:\n{}",
+                    self.log()
+                );
             }
-            assert!(Instant::now() < deadline, "no {needle:?} in the log within {timeout:?}:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} in the log within {timeout:?}:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -146,7 +158,9 @@ dirs = [{guidance}]
     /// SIGTERM, then wait for the exit (at most 60 s).
     pub fn stop(&mut self) -> ExitStatus {
         let mut child = self.child.take().expect("the bot is running");
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(Some(status)) = child.try_wait() {
@@ -163,7 +177,8 @@ dirs = [{guidance}]
     /// The bot's device id, from its saved session.
     pub fn device_id(&self) -> String {
         let path = self.dir.path().join("data/matrix/session.json");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let v: serde_json::Value = serde_json::from_str(&text).expect("session.json is JSON");
         v["device_id"].as_str().expect("a device id").to_owned()
     }

@@ -37,7 +37,10 @@ impl Synapse {
             .stdout(Stdio::null())
             .status()
             .expect("running Synapse to generate its keys");
-        assert!(status.success(), "Synapse could not generate its signing key");
+        assert!(
+            status.success(),
+            "Synapse could not generate its signing key"
+        );
         let mut s = Synapse {
             url: format!("http://127.0.0.1:{port}"),
             port,
@@ -85,7 +88,8 @@ impl Synapse {
     }
 
     fn launch(&mut self) {
-        let log = std::fs::File::create(self.dir.path().join("stdout.log")).expect("Synapse's log file");
+        let log =
+            std::fs::File::create(self.dir.path().join("stdout.log")).expect("Synapse's log file");
         let child = Command::new(venv_python())
             .args(["-m", "synapse.app.homeserver", "-c"])
             .arg(self.dir.path().join("homeserver.yaml"))
@@ -107,7 +111,11 @@ impl Synapse {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("Synapse did not listen on port {} within 60 s:\n{}", self.port, self.log());
+        panic!(
+            "Synapse did not listen on port {} within 60 s:\n{}",
+            self.port,
+            self.log()
+        );
     }
 
     /// What Synapse wrote (its own log and stdout).
@@ -136,7 +144,8 @@ fn free_port() -> u16 {
 /// Stops `pid` when this process is gone, even if it never runs destructors.
 fn watchdog(pid: u32) {
     let me = std::process::id();
-    let script = format!("while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -TERM {pid} 2>/dev/null");
+    let script =
+        format!("while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -TERM {pid} 2>/dev/null");
     let _ = Command::new("sh")
         .args(["-c", &script])
         .stdin(Stdio::null())
@@ -166,7 +175,10 @@ fn venv_python() -> PathBuf {
     std::fs::create_dir_all(parent).expect("creating target/synapse-venv");
     let tmp = parent.join(format!("{VERSION}.installing-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    eprintln!("installing Synapse {VERSION} from PyPI into {} (once)…", venv.display());
+    eprintln!(
+        "installing Synapse {VERSION} from PyPI into {} (once)…",
+        venv.display()
+    );
     run(Command::new(&system_python).args(["-m", "venv"]).arg(&tmp));
     run(Command::new(tmp.join("bin/python")).args([
         "-m",
@@ -183,7 +195,9 @@ fn venv_python() -> PathBuf {
 }
 
 fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("running {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("running {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed:\n{}\n{}",

@@ -7,7 +7,9 @@ use std::time::Duration;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::Room;
 use matrix_sdk::ruma::api::client::account::register::v3::Request as RegistrationRequest;
-use matrix_sdk::ruma::api::client::room::create_room::v3::{Request as CreateRoomRequest, RoomPreset};
+use matrix_sdk::ruma::api::client::room::create_room::v3::{
+    Request as CreateRoomRequest, RoomPreset,
+};
 use matrix_sdk::ruma::api::client::uiaa;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::message::{
@@ -58,7 +60,10 @@ pub struct User {
 impl User {
     /// Registers `name` on `homeserver` with an encrypted store and starts syncing.
     pub async fn register(homeserver: &str, name: &str) -> User {
-        let dir = tempfile::Builder::new().prefix("lots-user-").tempdir().expect("a temp dir");
+        let dir = tempfile::Builder::new()
+            .prefix("lots-user-")
+            .tempdir()
+            .expect("a temp dir");
         let client = Client::builder()
             .homeserver_url(homeserver)
             .sqlite_store(dir.path(), Some(&format!("{name}-passphrase")))
@@ -75,7 +80,10 @@ impl User {
             .register(request)
             .await
             .unwrap_or_else(|e| panic!("registering {name}: {e}"));
-        client.encryption().wait_for_e2ee_initialization_tasks().await;
+        client
+            .encryption()
+            .wait_for_e2ee_initialization_tasks()
+            .await;
         let user_id = client.user_id().expect("logged in").to_owned();
         let inbox: Arc<(Mutex<Vec<Received>>, Notify)> = Arc::default();
         let sink = inbox.clone();
@@ -95,7 +103,10 @@ impl User {
                     ),
                     _ => (None, None),
                 };
-                let encrypted = room.latest_encryption_state().await.is_ok_and(|s| s.is_encrypted());
+                let encrypted = room
+                    .latest_encryption_state()
+                    .await
+                    .is_ok_and(|s| s.is_encrypted());
                 let r = Received {
                     event_id: ev.event_id.to_string(),
                     room_id: room.room_id().to_string(),
@@ -134,7 +145,8 @@ impl User {
     pub async fn dm(&self, other: &str) -> Room {
         let other = UserId::parse(other).expect("a user id");
         let room = self.client.create_dm(&other).await.expect("creating a DM");
-        self.wait_joined(&room, &other, Duration::from_secs(60)).await;
+        self.wait_joined(&room, &other, Duration::from_secs(60))
+            .await;
         room
     }
 
@@ -149,11 +161,17 @@ impl User {
         request.invite = invite;
         if encrypted {
             request.initial_state = vec![
-                InitialStateEvent::with_empty_state_key(RoomEncryptionEventContent::with_recommended_defaults())
-                    .to_raw_any(),
+                InitialStateEvent::with_empty_state_key(
+                    RoomEncryptionEventContent::with_recommended_defaults(),
+                )
+                .to_raw_any(),
             ];
         }
-        let room = self.client.create_room(request).await.expect("creating a room");
+        let room = self
+            .client
+            .create_room(request)
+            .await
+            .expect("creating a room");
         for other in others {
             other.join(room.room_id()).await;
         }
@@ -182,18 +200,29 @@ impl User {
             {
                 return;
             }
-            assert!(tokio::time::Instant::now() < deadline, "{who} did not join {} within {timeout:?}", room.room_id());
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{who} did not join {} within {timeout:?}",
+                room.room_id()
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
     /// Sends a plain text message; returns its event id.
     pub async fn send(&self, room: &Room, body: &str) -> OwnedEventId {
-        self.send_content(room, RoomMessageEventContent::text_plain(body)).await
+        self.send_content(room, RoomMessageEventContent::text_plain(body))
+            .await
     }
 
     /// Sends `body` mentioning `who` (as clients do for a pill: `m.mentions` and the name).
-    pub async fn send_mention(&self, room: &Room, who: &str, name: &str, body: &str) -> OwnedEventId {
+    pub async fn send_mention(
+        &self,
+        room: &Room,
+        who: &str,
+        name: &str,
+        body: &str,
+    ) -> OwnedEventId {
         let who = UserId::parse(who).expect("a user id");
         let content = RoomMessageEventContent::text_plain(format!("{name}: {body}"))
             .add_mentions(Mentions::with_user_ids([who]));
@@ -201,8 +230,16 @@ impl User {
     }
 
     /// Sends any message content; returns its event id.
-    pub async fn send_content(&self, room: &Room, content: RoomMessageEventContent) -> OwnedEventId {
-        room.send(content).await.expect("sending a message").response.event_id
+    pub async fn send_content(
+        &self,
+        room: &Room,
+        content: RoomMessageEventContent,
+    ) -> OwnedEventId {
+        room.send(content)
+            .await
+            .expect("sending a message")
+            .response
+            .event_id
     }
 
     /// Waits for a message that satisfies `pred`, received at any time.
@@ -222,7 +259,10 @@ impl User {
                     .iter()
                     .map(|r| format!("{} {}: {}", r.event_id, r.sender, r.body))
                     .collect();
-                panic!("no such message within {timeout:?}; received:\n{}", seen.join("\n"));
+                panic!(
+                    "no such message within {timeout:?}; received:\n{}",
+                    seen.join("\n")
+                );
             }
         }
     }
@@ -230,8 +270,10 @@ impl User {
     /// The reply from `from` to `event`, waiting up to `timeout`.
     pub async fn reply_to(&self, event: &OwnedEventId, from: &str, timeout: Duration) -> Received {
         let event = event.to_string();
-        self.wait_for(timeout, |r| r.sender == from && r.in_reply_to.as_deref() == Some(event.as_str()))
-            .await
+        self.wait_for(timeout, |r| {
+            r.sender == from && r.in_reply_to.as_deref() == Some(event.as_str())
+        })
+        .await
     }
 
     /// Every message received so far.

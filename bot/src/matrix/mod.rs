@@ -28,7 +28,7 @@ use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMember
 use matrix_sdk::ruma::events::room::message::{
     MessageType, OriginalSyncRoomMessageEvent, Relation,
 };
-use matrix_sdk::{Client, RoomState};
+use matrix_sdk::{Client, RoomMemberships, RoomState};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -89,6 +89,21 @@ pub async fn run(config: Config, library: Library) -> anyhow::Result<()> {
     drop(client);
     tracing::info!("Lots stopped");
     Ok(())
+}
+
+/// A direct chat with Lots: marked so (m.direct), or Lots and one other person are all that
+/// joined. Counted from the member list, as the room summary is often absent.
+async fn is_direct(room: &Room) -> bool {
+    if room.is_direct().await.unwrap_or(false) {
+        return true;
+    }
+    match room.members_no_sync(RoomMemberships::JOIN).await {
+        Ok(members) => members.len() <= 2,
+        Err(e) => {
+            tracing::warn!(room = %room.room_id(), error = %e, "cannot read the member list");
+            false
+        }
+    }
 }
 
 async fn stop_on_signal(stop: CancellationToken) {
@@ -162,7 +177,7 @@ impl Handlers {
     }
 
     async fn handle_message(&self, ev: OriginalSyncRoomMessageEvent, room: Room, body: String) {
-        let direct = room.is_direct().await.unwrap_or(false) || room.joined_members_count() <= 2;
+        let direct = is_direct(&room).await;
         let mentioned = ev
             .content
             .mentions
@@ -252,13 +267,18 @@ impl Handlers {
             tracing::info!(room = %room.room_id(), "ignoring an invite from a server that is not allowed");
             return;
         }
+        let direct = ev.content.is_direct == Some(true);
         // Joining waits (and retries) on the homeserver: never in the sync loop.
         tokio::spawn(async move {
             let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(300));
             for attempt in 1..=12 {
                 match room.join().await {
                     Ok(()) => {
-                        tracing::info!(room = %room.room_id(), "joined");
+                        tracing::info!(room = %room.room_id(), direct, "joined");
+                        // Like a client accepting a DM invite: remember it as direct (m.direct).
+                        if direct && let Err(e) = room.set_is_direct(true).await {
+                            tracing::warn!(room = %room.room_id(), error = %e, "could not mark the room as direct");
+                        }
                         return;
                     }
                     Err(e) => {
