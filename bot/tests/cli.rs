@@ -195,3 +195,78 @@ fn guidance_check_passes_the_shipped_sample_guidance() {
         .unwrap();
     assert!(docs >= 10, "{text}");
 }
+
+#[test]
+fn chat_answers_piped_lines_with_the_same_plugins_as_matrix_and_exits() {
+    let out = lots(
+        &["chat"],
+        Some("Hur lång är betänketiden?\n!ping\n!help\n"),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("30 dagar"), "{stdout}");
+    assert!(stdout.contains("Källa: Betänketid"), "cites the sample guidance: {stdout}");
+    assert!(stdout.contains("\npong\n"), "{stdout}");
+    assert!(stdout.contains("!ask <question>"), "generated help: {stdout}");
+    assert!(
+        !stdout.starts_with("> ") && !stdout.contains("\n> "),
+        "no prompt when piped: {stdout}"
+    );
+}
+
+fn check_config(text: &str, dir: &Path) -> Output {
+    let path = dir.join("lots.toml");
+    std::fs::write(&path, text).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_lots"))
+        .arg("check-config")
+        .arg(&path)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .env_remove("LOTS_MATRIX_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_config_accepts_a_good_file_and_names_the_key_of_a_bad_one_without_showing_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "correct horse battery staple";
+    std::fs::write(dir.path().join("pw"), secret).unwrap();
+    let good = format!(
+        r#"data_dir = "data"
+[matrix]
+homeserver = "https://matrix.example.org"
+user = "@lots:example.org"
+password_file = {pw:?}
+store_passphrase_file = {pw:?}
+[access]
+allowed_servers = ["example.org"]
+admins = ["@admin:example.org"]
+[guidance]
+dirs = ["config/guidance"]
+"#,
+        pw = dir.path().join("pw")
+    );
+    let out = check_config(&good, dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("ok: https://matrix.example.org as @lots:example.org"), "{stdout}");
+    assert!(!stdout.contains(secret));
+
+    let bad = good.replace(
+        &format!("password_file = {:?}", dir.path().join("pw")),
+        "password_env = \"LOTS_MATRIX_PASSWORD\"",
+    );
+    let out = check_config(&bad, dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("matrix.password_env: the environment variable LOTS_MATRIX_PASSWORD is not set"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(secret));
+
+    let bad = good.replace("admins = [\"@admin:example.org\"]", "admins = [\"admin\"]");
+    let out = check_config(&bad, dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("access.admins"));
+}
