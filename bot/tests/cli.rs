@@ -198,16 +198,23 @@ fn guidance_check_passes_the_shipped_sample_guidance() {
 
 #[test]
 fn chat_answers_piped_lines_with_the_same_plugins_as_matrix_and_exits() {
-    let out = lots(
-        &["chat"],
-        Some("Hur lång är betänketiden?\n!ping\n!help\n"),
+    let out = lots(&["chat"], Some("Hur lång är betänketiden?\n!ping\n!help\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("30 dagar"), "{stdout}");
-    assert!(stdout.contains("Källa: Betänketid"), "cites the sample guidance: {stdout}");
+    assert!(
+        stdout.contains("Källa: Betänketid"),
+        "cites the sample guidance: {stdout}"
+    );
     assert!(stdout.contains("\npong\n"), "{stdout}");
-    assert!(stdout.contains("!ask <question>"), "generated help: {stdout}");
+    assert!(
+        stdout.contains("!ask <question>"),
+        "generated help: {stdout}"
+    );
     assert!(
         !stdout.starts_with("> ") && !stdout.contains("\n> "),
         "no prompt when piped: {stdout}"
@@ -248,8 +255,15 @@ dirs = ["config/guidance"]
     );
     let out = check_config(&good, dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.starts_with("ok: https://matrix.example.org as @lots:example.org"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("ok: https://matrix.example.org as @lots:example.org"),
+        "{stdout}"
+    );
     assert!(!stdout.contains(secret));
 
     let bad = good.replace(
@@ -260,7 +274,9 @@ dirs = ["config/guidance"]
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("matrix.password_env: the environment variable LOTS_MATRIX_PASSWORD is not set"),
+        stderr.contains(
+            "matrix.password_env: the environment variable LOTS_MATRIX_PASSWORD is not set"
+        ),
         "{stderr}"
     );
     assert!(!stderr.contains(secret));

@@ -25,6 +25,8 @@ pub struct BotOptions {
     pub require_encryption: bool,
     /// Guidance folders (default: the test fixtures).
     pub guidance: Vec<PathBuf>,
+    /// Messages per user and minute before Lots asks them to slow down.
+    pub messages_per_minute: u32,
 }
 
 impl Default for BotOptions {
@@ -34,6 +36,7 @@ impl Default for BotOptions {
             admins: vec![],
             require_encryption: true,
             guidance: vec![crate::workspace_root().join("tests/fixtures/guidance")],
+            messages_per_minute: 20,
         }
     }
 }
@@ -83,6 +86,7 @@ store_passphrase_file = {pp:?}
 allowed_servers = [{allowed}]
 admins = [{admins}]
 require_encryption = {enc}
+messages_per_minute = {rate}
 [guidance]
 dirs = [{guidance}]
 "#,
@@ -93,6 +97,7 @@ dirs = [{guidance}]
             allowed = list(&options.allowed_servers),
             admins = list(&options.admins),
             enc = options.require_encryption,
+            rate = options.messages_per_minute,
             guidance = list(&guidance),
         );
         std::fs::write(d.join("lots.toml"), config).expect("config file");

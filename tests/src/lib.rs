@@ -23,12 +23,14 @@ pub fn workspace_root() -> PathBuf {
 
 /// The directory of the running profile (`target/debug`), where the `lots` binary is built.
 pub fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    // target/debug/deps/e2e-… → target/debug
-    exe.parent()
-        .and_then(|deps| deps.parent())
-        .expect("the test binary lives in target/<profile>/deps")
-        .to_owned()
+    let exe = std::env::current_exe().expect("the running binary's path");
+    // Tests run as target/<profile>/deps/e2e-…, binaries as target/<profile>/matrix-bench.
+    let dir = exe.parent().expect("a binary lives in a folder");
+    if dir.file_name().is_some_and(|n| n == "deps") {
+        dir.parent().expect("deps/ has a parent").to_owned()
+    } else {
+        dir.to_owned()
+    }
 }
 
 /// The target directory (`target/`), for caches such as the Synapse environment.
