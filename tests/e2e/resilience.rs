@@ -41,6 +41,23 @@ async fn after_a_restart_lots_is_the_same_device_and_does_not_answer_old_message
         .await
         .expect("the bot's devices");
     assert_eq!(devices.devices().count(), 1, "no new device was created");
+    let bot_id = matrix_sdk::ruma::UserId::parse(&bot.user_id).expect("user id");
+    let identity = anna
+        .client
+        .encryption()
+        .get_user_identity(&bot_id)
+        .await
+        .expect("identity lookup");
+    assert!(identity.is_some(), "the bot bootstrapped cross-signing");
+    let device_id: matrix_sdk::ruma::OwnedDeviceId = device.as_str().into();
+    let bot_device = anna
+        .client
+        .encryption()
+        .get_device(&bot_id, &device_id)
+        .await
+        .expect("device lookup")
+        .expect("the bot's device is known");
+    assert!(bot_device.is_cross_signed_by_owner(), "the bot signed its own device");
 
     let after = anna.send(&dm, "Vem ansöker om betänketid?").await;
     let reply = anna.reply_to(&after, &bot.user_id, REPLY).await;
