@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "lots", version, about)]
 pub struct Cli {
-    /// More logging (-v info, -vv debug). Questions are logged at debug level only.
+    /// More logging (-v info, -vv debug; `lots run` logs at info by default). Questions and
+    /// answers are logged at debug level only.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
     /// Log format on stderr.

@@ -12,7 +12,13 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    logging::init(cli.verbose, cli.log_format);
+    // The bot is a service: operators want to see it start, stop and lose its homeserver.
+    // The command-line tools stay quiet unless asked.
+    let verbose = match cli.command {
+        cli::Command::Run { .. } => cli.verbose.max(1),
+        _ => cli.verbose,
+    };
+    logging::init(verbose, cli.log_format);
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(e) => {

@@ -57,7 +57,10 @@ async fn after_a_restart_lots_is_the_same_device_and_does_not_answer_old_message
         .await
         .expect("device lookup")
         .expect("the bot's device is known");
-    assert!(bot_device.is_cross_signed_by_owner(), "the bot signed its own device");
+    assert!(
+        bot_device.is_cross_signed_by_owner(),
+        "the bot signed its own device"
+    );
 
     let after = anna.send(&dm, "Vem ansöker om betänketid?").await;
     let reply = anna.reply_to(&after, &bot.user_id, REPLY).await;

@@ -242,6 +242,15 @@ pub fn lots_binary() -> PathBuf {
     path
 }
 
+/// A registration of `name` with open registration (the dummy auth stage).
+pub fn registration(name: &str, password: &str) -> RegistrationRequest {
+    let mut request = RegistrationRequest::new();
+    request.username = Some(name.to_owned());
+    request.password = Some(password.to_owned());
+    request.auth = Some(uiaa::AuthData::Dummy(uiaa::Dummy::new()));
+    request
+}
+
 /// Registers `name` with a password and no device (the bot logs in itself).
 pub async fn register_account(homeserver: &str, name: &str, password: &str) {
     let client = Client::builder()
@@ -249,11 +258,8 @@ pub async fn register_account(homeserver: &str, name: &str, password: &str) {
         .build()
         .await
         .expect("a plain client");
-    let mut request = RegistrationRequest::new();
-    request.username = Some(name.to_owned());
-    request.password = Some(password.to_owned());
+    let mut request = registration(name, password);
     request.inhibit_login = true;
-    request.auth = Some(uiaa::AuthData::Dummy(uiaa::Dummy::new()));
     client
         .matrix_auth()
         .register(request)

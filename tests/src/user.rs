@@ -6,11 +6,9 @@ use std::time::Duration;
 
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::Room;
-use matrix_sdk::ruma::api::client::account::register::v3::Request as RegistrationRequest;
 use matrix_sdk::ruma::api::client::room::create_room::v3::{
     Request as CreateRoomRequest, RoomPreset,
 };
-use matrix_sdk::ruma::api::client::uiaa;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::message::{
     MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
@@ -70,11 +68,8 @@ impl User {
             .build()
             .await
             .expect("a client");
-        let mut request = RegistrationRequest::new();
-        request.username = Some(name.to_owned());
-        request.password = Some(format!("{name}-password"));
+        let mut request = crate::bot::registration(name, &format!("{name}-password"));
         request.initial_device_display_name = Some(format!("{name}'s test device"));
-        request.auth = Some(uiaa::AuthData::Dummy(uiaa::Dummy::new()));
         client
             .matrix_auth()
             .register(request)

@@ -57,6 +57,7 @@ async fn main() {
     let noop_ping = round_trips(&user, &noop_dm, "@noop:localhost", rounds, |_| "!ping").await;
     let noop_rss_end = rss_kib(noop.id());
     let _ = noop.kill();
+    let _ = noop.wait();
 
     let options = BotOptions {
         guidance: vec![lots_tests::workspace_root().join("config/guidance")],
