@@ -7,6 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use lots_plugins::Access;
+use lots_plugins::reminders::RemindersConfig;
 use serde::Deserialize;
 
 /// The whole configuration.
@@ -23,6 +24,18 @@ pub struct Config {
     /// Where guidance comes from.
     #[serde(default)]
     pub guidance: GuidanceConfig,
+    /// Each plugin's own table.
+    #[serde(default)]
+    pub plugins: PluginsConfig,
+}
+
+/// `[plugins.*]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginsConfig {
+    /// `[plugins.reminders]`
+    #[serde(default)]
+    pub reminders: RemindersConfig,
 }
 
 /// `[matrix]`
@@ -185,6 +198,13 @@ impl Config {
             .map_err(|e| match e.split_once(": ") {
                 Some((key, msg)) => (key.to_owned(), msg.to_owned()),
                 None => ("access".to_owned(), e),
+            })?;
+        self.plugins
+            .reminders
+            .validate()
+            .map_err(|e| match e.split_once(": ") {
+                Some((key, msg)) => (key.to_owned(), msg.to_owned()),
+                None => ("plugins.reminders".to_owned(), e),
             })?;
         if self.guidance.dirs.is_empty() {
             return Err((
@@ -378,6 +398,10 @@ dirs = ["."]
                 "unknown field `data_folder`",
             ),
             (GOOD.replace("[access]", "[access"), "line 8"),
+            (
+                format!("{GOOD}[plugins.reminders]\ntimezone = \"Europe/Stockholmm\"\n"),
+                "plugins.reminders.timezone",
+            ),
         ];
         for (text, want) in cases {
             let e = error_of(&text);

@@ -39,16 +39,45 @@ pub struct Reaction {
     pub key: String,
 }
 
-/// Sending failed; the adapter says why (without message contents).
+/// Sending failed; the adapter says why (without message contents) and whether trying again
+/// can help.
 #[derive(Debug, thiserror::Error)]
-#[error("sending failed: {0}")]
-pub struct PortError(pub String);
+#[error("sending failed: {message}")]
+pub struct PortError {
+    /// What went wrong.
+    pub message: String,
+    /// Retrying cannot help (Lots is not in the room, or may not write there).
+    pub permanent: bool,
+}
+
+impl PortError {
+    /// A failure that may pass (network, homeserver away).
+    pub fn transient(message: impl Into<String>) -> Self {
+        PortError {
+            message: message.into(),
+            permanent: false,
+        }
+    }
+
+    /// A failure that will not pass by retrying.
+    pub fn permanent(message: impl Into<String>) -> Self {
+        PortError {
+            message: message.into(),
+            permanent: true,
+        }
+    }
+}
 
 /// What plugins can do in the chat.
 #[async_trait]
 pub trait ChatPort: Send + Sync {
     /// Replies to `to` (in its thread, if it was in one). Returns the sent event's id.
     async fn reply(&self, to: &Message, reply: &Reply) -> Result<String, PortError>;
-    /// Sends to a room, not as a reply (reminders, hand-offs). Returns the sent event's id.
+    /// Sends to a room, not as a reply. Returns the sent event's id.
     async fn send(&self, room: &str, reply: &Reply) -> Result<String, PortError>;
+    /// Sends to a room exactly once per `key`: sending again with the same key (after a crash,
+    /// a timeout) does not post a second message. Matrix uses the key as the transaction id.
+    async fn send_once(&self, room: &str, reply: &Reply, key: &str) -> Result<String, PortError>;
+    /// The direct chat with `user`, created (encrypted) if there is none yet.
+    async fn direct_room(&self, user: &str) -> Result<String, PortError>;
 }

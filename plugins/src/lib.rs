@@ -28,9 +28,13 @@ pub use store::{Db, DbError};
 use std::sync::Arc;
 
 /// The built-in plugins, in the order they see free text.
-pub fn builtin(library: guidance::Library) -> Vec<Arc<dyn Plugin>> {
+pub fn builtin(
+    library: guidance::Library,
+    reminders: reminders::RemindersConfig,
+) -> Vec<Arc<dyn Plugin>> {
     vec![
         Arc::new(basics::Basics),
+        Arc::new(reminders::RemindersPlugin::new(reminders)),
         Arc::new(guidance::GuidancePlugin::new(library)),
     ]
 }

@@ -31,6 +31,10 @@ pub struct LocalPort {
     sent: Mutex<Vec<Sent>>,
     echo: Option<Mutex<Box<dyn Write + Send>>>,
     next: AtomicU64,
+    /// Keys of `send_once`, with the id they got: a repeat returns that id and sends nothing.
+    once: Mutex<std::collections::HashMap<String, String>>,
+    /// Rooms that sending to fails in, and whether permanently (for tests of failure paths).
+    failing: Mutex<std::collections::HashMap<String, bool>>,
 }
 
 impl LocalPort {
@@ -57,13 +61,34 @@ impl LocalPort {
         std::mem::take(&mut *self.sent.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
+    /// From now on, sending to `room` fails (permanently or not); `None` heals it.
+    pub fn fail_room(&self, room: &str, permanent: Option<bool>) {
+        let mut failing = self.failing.lock().unwrap_or_else(|p| p.into_inner());
+        match permanent {
+            Some(p) => failing.insert(room.to_owned(), p),
+            None => failing.remove(room),
+        };
+    }
+
     fn record(&self, room: &str, to: Option<&Message>, reply: &Reply) -> Result<String, PortError> {
+        if let Some(&permanent) = self
+            .failing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(room)
+        {
+            return Err(if permanent {
+                PortError::permanent(format!("not in {room}"))
+            } else {
+                PortError::transient("homeserver unreachable")
+            });
+        }
         let id = format!("$local-{}", self.next.fetch_add(1, Ordering::Relaxed));
         if let Some(out) = &self.echo {
             let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
             writeln!(out, "{}\n", reply.plain)
                 .and_then(|()| out.flush())
-                .map_err(|e| PortError(e.to_string()))?;
+                .map_err(|e| PortError::transient(e.to_string()))?;
         }
         self.sent
             .lock()
@@ -87,5 +112,21 @@ impl ChatPort for LocalPort {
 
     async fn send(&self, room: &str, reply: &Reply) -> Result<String, PortError> {
         self.record(room, None, reply)
+    }
+
+    async fn send_once(&self, room: &str, reply: &Reply, key: &str) -> Result<String, PortError> {
+        if let Some(id) = self.once.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
+            return Ok(id.clone());
+        }
+        let id = self.record(room, None, reply)?;
+        self.once
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.to_owned(), id.clone());
+        Ok(id)
+    }
+
+    async fn direct_room(&self, user: &str) -> Result<String, PortError> {
+        Ok(format!("!dm-{user}"))
     }
 }

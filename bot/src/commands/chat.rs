@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use lots_plugins::guidance::Library;
 use lots_plugins::local::LocalPort;
+use lots_plugins::reminders::RemindersConfig;
 use lots_plugins::{Access, Db, Framework, Message, builtin};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -38,7 +39,12 @@ async fn chat(db: Db, library: Library) -> anyhow::Result<()> {
         require_encryption: false,
         messages_per_minute: u32::MAX - 1,
     };
-    let framework = Framework::new(builtin(library), access, db, port)?;
+    let framework = Framework::new(
+        builtin(library, RemindersConfig::default()),
+        access,
+        db,
+        port,
+    )?;
     framework.start().await.map_err(anyhow::Error::msg)?;
     let interactive = std::io::stdin().is_terminal();
     let mut stdout = tokio::io::stdout();

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use lots_plugins::{ChatPort, Message, PortError, Reply};
-use matrix_sdk::Client;
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::relation::{InReplyTo, Thread};
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
-use matrix_sdk::ruma::{EventId, RoomId, TransactionId};
+use matrix_sdk::ruma::{EventId, OwnedTransactionId, RoomId, TransactionId, UserId};
+use matrix_sdk::{Client, RoomState};
 
 /// Attempts per message before giving up.
 const ATTEMPTS: u32 = 5;
@@ -31,14 +31,16 @@ impl MatrixPort {
         &self,
         room: &str,
         mut content: RoomMessageEventContent,
+        txn: OwnedTransactionId,
     ) -> Result<String, PortError> {
         content.mentions = Some(Mentions::new());
-        let room_id = RoomId::parse(room).map_err(|e| PortError(format!("room id {room}: {e}")))?;
+        let room_id = RoomId::parse(room)
+            .map_err(|e| PortError::permanent(format!("room id {room}: {e}")))?;
         let room = self
             .client
             .get_room(&room_id)
-            .ok_or_else(|| PortError(format!("not in room {room_id}")))?;
-        let txn = TransactionId::new();
+            .filter(|r| r.state() == RoomState::Joined)
+            .ok_or_else(|| PortError::permanent(format!("not in room {room_id}")))?;
         let mut delay = Duration::from_millis(500);
         let mut attempt = 1;
         loop {
@@ -48,16 +50,23 @@ impl MatrixPort {
                 .await
             {
                 Ok(sent) => return Ok(sent.response.event_id.to_string()),
-                Err(e) if attempt < ATTEMPTS => {
+                Err(e) if attempt < ATTEMPTS && !is_forbidden(&e) => {
                     tracing::warn!(room = %room_id, attempt, error = %e, "sending failed; retrying");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(8));
                     attempt += 1;
                 }
-                Err(e) => return Err(PortError(e.to_string())),
+                Err(e) if is_forbidden(&e) => return Err(PortError::permanent(e.to_string())),
+                Err(e) => return Err(PortError::transient(e.to_string())),
             }
         }
     }
+}
+
+/// The homeserver refuses: Lots may not write in that room (left, kicked, banned, muted).
+fn is_forbidden(e: &matrix_sdk::Error) -> bool {
+    e.as_client_api_error()
+        .is_some_and(|api| api.status_code.as_u16() == 403)
 }
 
 /// The content of a reply: plain and escaped HTML.
@@ -69,21 +78,42 @@ pub fn content_of(reply: &Reply) -> RoomMessageEventContent {
 impl ChatPort for MatrixPort {
     async fn reply(&self, to: &Message, reply: &Reply) -> Result<String, PortError> {
         let mut content = content_of(reply);
-        let event = EventId::parse(&to.id).map_err(|e| PortError(format!("event id: {e}")))?;
+        let event =
+            EventId::parse(&to.id).map_err(|e| PortError::permanent(format!("event id: {e}")))?;
         content.relates_to = Some(match &to.thread {
             Some(root) => {
-                let root =
-                    EventId::parse(root).map_err(|e| PortError(format!("thread id: {e}")))?;
+                let root = EventId::parse(root)
+                    .map_err(|e| PortError::permanent(format!("thread id: {e}")))?;
                 Relation::Thread(Thread::reply(root, event))
             }
             None => Relation::Reply(matrix_sdk::ruma::events::relation::Reply::new(
                 InReplyTo::new(event),
             )),
         });
-        self.send_content(&to.room, content).await
+        self.send_content(&to.room, content, TransactionId::new())
+            .await
     }
 
     async fn send(&self, room: &str, reply: &Reply) -> Result<String, PortError> {
-        self.send_content(room, content_of(reply)).await
+        self.send_content(room, content_of(reply), TransactionId::new())
+            .await
+    }
+
+    async fn send_once(&self, room: &str, reply: &Reply, key: &str) -> Result<String, PortError> {
+        self.send_content(room, content_of(reply), key.into()).await
+    }
+
+    async fn direct_room(&self, user: &str) -> Result<String, PortError> {
+        let user = UserId::parse(user)
+            .map_err(|e| PortError::permanent(format!("user id {user}: {e}")))?;
+        if let Some(room) = self.client.get_dm_room(&user) {
+            return Ok(room.room_id().to_string());
+        }
+        let room = self
+            .client
+            .create_dm(&user)
+            .await
+            .map_err(|e| PortError::transient(format!("creating a direct chat: {e}")))?;
+        Ok(room.room_id().to_string())
     }
 }

@@ -1,85 +1,18 @@
-//! The plugin framework end to end, in process: real plugins, a real SQLite file, the fixture
-//! guidance, and the local chat port that records what a user would have seen.
+//! The framework's rules: addressing, access, duplicates, roles, errors, rate limit, help,
+//! feedback.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use lots_knowledge::{Answerer, Glossary, GuidanceIndex, Places, load_dirs};
 use lots_plugins::guidance::{Library, Vote, all_feedback};
 use lots_plugins::local::LocalPort;
+use lots_plugins::reminders::RemindersConfig;
 use lots_plugins::{
-    Access, CommandSpec, Context, Db, Framework, Invocation, Message, Outcome, Plugin, PluginError,
-    Reaction, Reply, Role, builtin,
+    CommandSpec, Context, Db, Framework, Invocation, Outcome, Plugin, PluginError, Reaction, Reply,
+    Role, builtin,
 };
 
-fn answerer() -> Answerer {
-    let places = Places::embedded();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/guidance");
-    let report = load_dirs(&[dir], &places);
-    assert!(report.is_clean(), "{:?}", report.rejected);
-    Answerer::new(
-        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
-        Glossary::embedded(),
-        places,
-    )
-}
-
-fn access(per_minute: u32) -> Access {
-    Access {
-        allowed_servers: vec!["example.org".into()],
-        admins: vec!["@admin:example.org".into()],
-        coordinators: vec!["@samordnare:example.org".into()],
-        require_encryption: true,
-        messages_per_minute: per_minute,
-    }
-}
-
-struct Setup {
-    fw: Framework,
-    port: Arc<LocalPort>,
-    db: Db,
-    _dir: tempfile::TempDir,
-}
-
-async fn setup_with(extra: Vec<Arc<dyn Plugin>>, per_minute: u32) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
-    let port = Arc::new(LocalPort::new());
-    let mut plugins = builtin(Library::new(answerer()));
-    plugins.extend(extra);
-    let fw = Framework::new(plugins, access(per_minute), db.clone(), port.clone()).unwrap();
-    fw.start().await.unwrap();
-    Setup {
-        fw,
-        port,
-        db,
-        _dir: dir,
-    }
-}
-
-async fn setup() -> Setup {
-    setup_with(vec![], 50).await
-}
-
-fn msg(id: &str, sender: &str, body: &str, direct: bool) -> Message {
-    Message {
-        id: id.into(),
-        room: if direct {
-            "!dm:example.org"
-        } else {
-            "!team:example.org"
-        }
-        .into(),
-        sender: sender.into(),
-        body: body.into(),
-        addressed: direct,
-        direct,
-        thread: None,
-    }
-}
-
-const ANNA: &str = "@anna:example.org";
+use crate::{ANNA, access, answerer, msg, setup, setup_with};
 
 #[tokio::test]
 async fn a_direct_question_gets_a_cited_answer_as_a_reply() {
@@ -339,7 +272,7 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
     let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
     let port = Arc::new(LocalPort::new());
     let ok = Framework::new(
-        builtin(Library::new(answerer())),
+        builtin(Library::new(answerer()), RemindersConfig::default()),
         access(5),
         db.clone(),
         port.clone(),
@@ -365,7 +298,7 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
             }]
         }
     }
-    let mut plugins = builtin(Library::new(answerer()));
+    let mut plugins = builtin(Library::new(answerer()), RemindersConfig::default());
     plugins.push(Arc::new(Clash));
     let Err(e) = Framework::new(plugins, access(5), db, port) else {
         panic!("a clash was accepted")

@@ -1,0 +1,82 @@
+//! The plugins end to end, in process: real plugins, a real SQLite file, the fixture guidance,
+//! and the local chat port that records what a user would have seen.
+
+mod framework;
+mod reminders;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use lots_knowledge::{Answerer, Glossary, GuidanceIndex, Places, load_dirs};
+use lots_plugins::guidance::Library;
+use lots_plugins::local::LocalPort;
+use lots_plugins::reminders::RemindersConfig;
+use lots_plugins::{Access, Db, Framework, Message, Plugin, builtin};
+
+pub fn answerer() -> Answerer {
+    let places = Places::embedded();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/guidance");
+    let report = load_dirs(&[dir], &places);
+    assert!(report.is_clean(), "{:?}", report.rejected);
+    Answerer::new(
+        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
+        Glossary::embedded(),
+        places,
+    )
+}
+
+pub fn access(per_minute: u32) -> Access {
+    Access {
+        allowed_servers: vec!["example.org".into()],
+        admins: vec!["@admin:example.org".into()],
+        coordinators: vec!["@samordnare:example.org".into()],
+        require_encryption: true,
+        messages_per_minute: per_minute,
+    }
+}
+
+pub struct Setup {
+    pub fw: Framework,
+    pub port: Arc<LocalPort>,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn setup_with(extra: Vec<Arc<dyn Plugin>>, per_minute: u32) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
+    let port = Arc::new(LocalPort::new());
+    let mut plugins = builtin(Library::new(answerer()), RemindersConfig::default());
+    plugins.extend(extra);
+    let fw = Framework::new(plugins, access(per_minute), db.clone(), port.clone()).unwrap();
+    fw.start().await.unwrap();
+    Setup {
+        fw,
+        port,
+        db,
+        _dir: dir,
+    }
+}
+
+pub async fn setup() -> Setup {
+    setup_with(vec![], 50).await
+}
+
+pub fn msg(id: &str, sender: &str, body: &str, direct: bool) -> Message {
+    Message {
+        id: id.into(),
+        room: if direct {
+            "!dm:example.org"
+        } else {
+            "!team:example.org"
+        }
+        .into(),
+        sender: sender.into(),
+        body: body.into(),
+        addressed: direct,
+        direct,
+        thread: None,
+    }
+}
+
+pub const ANNA: &str = "@anna:example.org";
