@@ -21,6 +21,8 @@ pub struct BotOptions {
     pub allowed_servers: Vec<String>,
     /// Admins (full user ids).
     pub admins: Vec<String>,
+    /// Coordinators (full user ids).
+    pub coordinators: Vec<String>,
     /// Whether it refuses unencrypted rooms.
     pub require_encryption: bool,
     /// Guidance folders (default: the test fixtures).
@@ -34,6 +36,7 @@ impl Default for BotOptions {
         BotOptions {
             allowed_servers: vec!["localhost".into()],
             admins: vec![],
+            coordinators: vec![],
             require_encryption: true,
             guidance: vec![crate::workspace_root().join("tests/fixtures/guidance")],
             messages_per_minute: 20,
@@ -85,6 +88,7 @@ store_passphrase_file = {pp:?}
 [access]
 allowed_servers = [{allowed}]
 admins = [{admins}]
+coordinators = [{coordinators}]
 require_encryption = {enc}
 messages_per_minute = {rate}
 [guidance]
@@ -96,6 +100,7 @@ dirs = [{guidance}]
             pp = d.join("passphrase").display().to_string(),
             allowed = list(&options.allowed_servers),
             admins = list(&options.admins),
+            coordinators = list(&options.coordinators),
             enc = options.require_encryption,
             rate = options.messages_per_minute,
             guidance = list(&guidance),
@@ -177,6 +182,13 @@ dirs = [{guidance}]
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// SIGKILL: no chance to finish anything, as in a crash or an OOM kill.
+    pub fn kill(&mut self) {
+        let mut child = self.child.take().expect("the bot is running");
+        let _ = child.kill();
+        let _ = child.wait();
     }
 
     /// The bot's device id, from its saved session.

@@ -23,8 +23,8 @@ use crate::error::chain;
 use crate::reply::Reply;
 use crate::store::{Db, DbError};
 
-/// A delivery later than this is marked late.
-const LATE_AFTER_S: i64 = 60;
+/// A delivery later than this is marked late (on time, one arrives within a second).
+const LATE_AFTER_S: i64 = 10;
 /// The longest the loop sleeps without looking.
 const MAX_SLEEP: Duration = Duration::from_secs(30);
 
@@ -166,9 +166,9 @@ fn message(d: &Delivery, now: i64) -> Reply {
             .map(|t| describe_instant(t, &tz, sv))
             .unwrap_or_default();
         text.push_str(&if sv {
-            format!("\n(Försenad: den skulle ha kommit {due}, men jag var inte igång då.)")
+            format!("\n(Försenad: den skulle ha kommit {due}.)")
         } else {
-            format!("\n(Late: it was due {due}, but I was not running then.)")
+            format!("\n(Late: it was due {due}.)")
         });
     }
     if let Some(rule) = r.rule.as_deref().and_then(Rule::decode) {
