@@ -87,6 +87,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         questions: PathBuf,
     },
+    /// Measure the reminder scheduler with many pending reminders.
+    BenchReminders {
+        /// Pending reminders.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// How many of them fall due in the measured tick.
+        #[arg(long, default_value_t = 1_000)]
+        due: usize,
+    },
     /// Work with guidance files.
     Guidance {
         #[command(subcommand)]

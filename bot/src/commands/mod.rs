@@ -2,6 +2,7 @@
 
 mod ask;
 mod bench;
+mod bench_reminders;
 mod chat;
 mod check_config;
 mod eval;
@@ -39,6 +40,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             command: GuidanceCommand::Check { dirs },
         } => Ok(guidance::check(&dirs)),
         Command::Bench { sections, queries } => bench::run(sections, queries),
+        Command::BenchReminders { count, due } => bench_reminders::run(count, due),
     }
 }
 

@@ -9,6 +9,8 @@ pub mod scheduler;
 pub mod store;
 pub mod timeparse;
 
+pub use store::MIGRATIONS;
+
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -172,7 +174,7 @@ impl Plugin for RemindersPlugin {
 
     async fn on_start(&self, ctx: &Context) -> Result<(), PluginError> {
         ctx.db
-            .migrate("reminders", store::MIGRATIONS)
+            .migrate("reminders", MIGRATIONS)
             .map_err(db_error)?;
         let scheduler = Scheduler::new(ctx.db.clone(), ctx.port.clone(), self.config.clone());
         let task = tokio::spawn(scheduler.run(self.wake.clone(), self.stop.subscribe()));

@@ -8,7 +8,8 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::store::{Db, DbError};
 
-pub(super) const MIGRATIONS: &[&str] = &["
+/// The reminders plugin's migrations (owner `reminders`).
+pub const MIGRATIONS: &[&str] = &["
     CREATE TABLE reminders (
         id INTEGER PRIMARY KEY,
         creator TEXT NOT NULL,
@@ -48,7 +49,7 @@ pub(super) const MIGRATIONS: &[&str] = &["
         created_at INTEGER NOT NULL,
         PRIMARY KEY (room, case_ref)
     );
-"];
+", "CREATE INDEX outbox_reminder ON outbox (reminder_id);"];
 
 /// A reminder as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
