@@ -45,7 +45,9 @@ pub fn run(count: usize, due: usize) -> anyhow::Result<ExitCode> {
         }
         db.lock().execute_batch("COMMIT")?;
     }
-    let size_mib = std::fs::metadata(&path).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0);
+    let size_mib = std::fs::metadata(&path)
+        .map(|m| m.len() as f64 / 1_048_576.0)
+        .unwrap_or(0.0);
 
     let rss_before = rss_kib();
     let (startup, empty_tick, due_tick, rss_after) = rt.block_on(async {
@@ -77,9 +79,18 @@ pub fn run(count: usize, due: usize) -> anyhow::Result<ExitCode> {
 
     let per_due = due_tick.saturating_sub(empty_tick).as_secs_f64() * 1e6 / due as f64;
     println!("reminder scheduler: {count} pending reminders ({size_mib:.1} MiB database)");
-    println!("start-up (open, migrate, next due, first tick): {:>9.1} ms", ms(startup));
-    println!("empty tick (baseline):                          {:>9.3} ms", ms(empty_tick));
-    println!("tick delivering {due:>6} due reminders:          {:>9.1} ms", ms(due_tick));
+    println!(
+        "start-up (open, migrate, next due, first tick): {:>9.1} ms",
+        ms(startup)
+    );
+    println!(
+        "empty tick (baseline):                          {:>9.3} ms",
+        ms(empty_tick)
+    );
+    println!(
+        "tick delivering {due:>6} due reminders:          {:>9.1} ms",
+        ms(due_tick)
+    );
     println!("cost per due reminder (minus baseline):         {per_due:>9.1} µs");
     println!(
         "resident memory: {:.1} MiB before opening, {:.1} MiB after start-up (+{:.1} MiB)",

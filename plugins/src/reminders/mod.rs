@@ -74,9 +74,45 @@ impl RemindersConfig {
         }
         Ok(())
     }
+}
 
-    fn tz(&self) -> TimeZone {
-        TimeZone::get(&self.timezone).unwrap_or(TimeZone::UTC)
+/// Where a time zone came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ZoneSource {
+    User,
+    Room,
+    Default,
+}
+
+impl RemindersPlugin {
+    /// The time zone for `user` in `room`: their own, else the room's, else the configured one.
+    fn zone(
+        &self,
+        db: &crate::store::Db,
+        user: &str,
+        room: &str,
+    ) -> Result<(String, TimeZone, ZoneSource), PluginError> {
+        let (name, source) = if let Some(tz) = store::timezone(db, user).map_err(db_error)? {
+            (tz, ZoneSource::User)
+        } else if let Some(tz) = store::timezone(db, room).map_err(db_error)? {
+            (tz, ZoneSource::Room)
+        } else {
+            (self.config.timezone.clone(), ZoneSource::Default)
+        };
+        let tz = TimeZone::get(&name).unwrap_or(TimeZone::UTC);
+        Ok((name, tz, source))
+    }
+
+    fn room_zone(
+        &self,
+        db: &crate::store::Db,
+        room: &str,
+    ) -> Result<(String, TimeZone), PluginError> {
+        let name = store::timezone(db, room)
+            .map_err(db_error)?
+            .unwrap_or_else(|| self.config.timezone.clone());
+        let tz = TimeZone::get(&name).unwrap_or(TimeZone::UTC);
+        Ok((name, tz))
     }
 }
 
@@ -160,6 +196,16 @@ impl Plugin for RemindersPlugin {
                 role: Role::Staff,
             },
             CommandSpec {
+                name: "timezone",
+                sv: &["tidszon"],
+                en: &["timezone"],
+                usage_sv: "[rummet] [zon]",
+                usage_en: "[room] [zone]",
+                help_sv: "visar eller ställer in tidszonen för dina (eller rummets) påminnelser, t.ex. Europe/Helsinki",
+                help_en: "shows or sets the time zone of your (or the room's) reminders, e.g. Europe/Helsinki",
+                role: Role::Staff,
+            },
+            CommandSpec {
                 name: "reflection",
                 sv: &["betänketid"],
                 en: &["reflection"],
@@ -173,9 +219,7 @@ impl Plugin for RemindersPlugin {
     }
 
     async fn on_start(&self, ctx: &Context) -> Result<(), PluginError> {
-        ctx.db
-            .migrate("reminders", MIGRATIONS)
-            .map_err(db_error)?;
+        ctx.db.migrate("reminders", MIGRATIONS).map_err(db_error)?;
         let scheduler = Scheduler::new(ctx.db.clone(), ctx.port.clone(), self.config.clone());
         let task = tokio::spawn(scheduler.run(self.wake.clone(), self.stop.subscribe()));
         *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
@@ -195,6 +239,7 @@ impl Plugin for RemindersPlugin {
             "remind" => self.remind(ctx, inv).await,
             "reminders" => self.list(ctx, inv),
             "cancel" => self.cancel(ctx, inv),
+            "timezone" => self.timezone(ctx, inv),
             _ => reflection::command(self, ctx, inv),
         }
     }
@@ -221,7 +266,12 @@ impl RemindersPlugin {
                 "Reminders for the whole room are for coordinators and admins. You can set one for yourself: !remind <when> <text>",
             ));
         }
-        let tz = self.config.tz();
+        let (zone, tz) = if for_room {
+            self.room_zone(&ctx.db, &inv.msg.room)?
+        } else {
+            let (zone, tz, _) = self.zone(&ctx.db, &inv.msg.sender, &inv.msg.room)?;
+            (zone, tz)
+        };
         let now = Timestamp::now();
         let (when, text) = timeparse::parse(args, now, &tz)
             .map_err(|e| PluginError::User { sv: e.sv, en: e.en })?;
@@ -261,7 +311,7 @@ impl RemindersPlugin {
             for_room,
             text: text.to_owned(),
             lang: inv.lang.code().to_owned(),
-            tz: self.config.timezone.clone(),
+            tz: zone,
             rule,
             next_at: Some(next_at.as_second()),
             series: None,
@@ -296,7 +346,6 @@ impl RemindersPlugin {
 
     fn list(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {
         let sv = inv.lang == Lang::Sv;
-        let tz = self.config.tz();
         let all = store::visible_to(&ctx.db, &inv.msg.sender, &inv.msg.room).map_err(db_error)?;
         // In a shared room, the asker's own reminders are only counted: their texts stay private.
         let (shown, private): (Vec<&Reminder>, Vec<&Reminder>) =
@@ -310,6 +359,7 @@ impl RemindersPlugin {
         }
         let mut out = String::new();
         for r in &shown {
+            let tz = TimeZone::get(&r.tz).unwrap_or(TimeZone::UTC);
             let when = r
                 .next_at
                 .and_then(|t| Timestamp::from_second(t).ok())
@@ -336,6 +386,66 @@ impl RemindersPlugin {
             });
         }
         Ok(Reply::text(out.trim_end().to_owned()))
+    }
+
+    fn timezone(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {
+        let sv = inv.lang == Lang::Sv;
+        let (for_room, zone) = match inv.args.split_once(char::is_whitespace) {
+            Some((first, rest)) if ["rummet", "room"].contains(&first.to_lowercase().as_str()) => {
+                (true, rest.trim())
+            }
+            _ if ["rummet", "room"].contains(&inv.args.to_lowercase().as_str()) => (true, ""),
+            _ => (false, inv.args.trim()),
+        };
+        if zone.is_empty() {
+            let (name, _, source) = self.zone(&ctx.db, &inv.msg.sender, &inv.msg.room)?;
+            let whose = match (source, sv) {
+                (ZoneSource::User, true) => "din egen",
+                (ZoneSource::User, false) => "your own",
+                (ZoneSource::Room, true) => "rummets",
+                (ZoneSource::Room, false) => "the room's",
+                (ZoneSource::Default, true) => "standard",
+                (ZoneSource::Default, false) => "the default",
+            };
+            return Ok(Reply::text(if sv {
+                format!(
+                    "Dina påminnelser här använder tidszonen {name} ({whose}). Ändra med !tidszon <zon> eller !tidszon rummet <zon>."
+                )
+            } else {
+                format!(
+                    "Your reminders here use the time zone {name} ({whose}). Change it with !timezone <zone> or !timezone room <zone>."
+                )
+            }));
+        }
+        let Ok(tz) = TimeZone::get(zone) else {
+            return Err(user(
+                format!(
+                    "{zone} är ingen tidszon jag känner till. Skriv den som Europe/Stockholm eller Europe/Helsinki."
+                ),
+                format!(
+                    "{zone} is not a time zone I know. Write it like Europe/Stockholm or Europe/Helsinki."
+                ),
+            ));
+        };
+        let name = tz.iana_name().unwrap_or(zone).to_owned();
+        if for_room && inv.role < Role::Coordinator {
+            return Err(user(
+                "Rummets tidszon ställs in av samordnare och administratörer.",
+                "The room's time zone is set by coordinators and admins.",
+            ));
+        }
+        let scope = if for_room {
+            &inv.msg.room
+        } else {
+            &inv.msg.sender
+        };
+        store::set_timezone(&ctx.db, scope, &name).map_err(db_error)?;
+        Ok(Reply::text(match (for_room, sv) {
+            (true, true) => format!("Rummets nya påminnelser använder nu tidszonen {name}."),
+            (true, false) => format!("The room's new reminders now use the time zone {name}."),
+            (false, true) => format!("Dina nya påminnelser använder nu tidszonen {name}."),
+            (false, false) => format!("Your new reminders now use the time zone {name}."),
+        }))
     }
 
     fn cancel(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {

@@ -121,7 +121,7 @@ fn start_series(
     }
     check_private(case_ref)?;
     check_private(start)?;
-    let tz = p.config.tz();
+    let (zone, tz) = p.room_zone(&ctx.db, &inv.msg.room)?;
     let now = Timestamp::now();
     let today = now.to_zoned_datetime(tz.clone()).date();
     let start = if start.is_empty() {
@@ -195,7 +195,7 @@ fn start_series(
             for_room: true,
             text: series_text(case_ref, day, &end_text, sv),
             lang: inv.lang.code().to_owned(),
-            tz: p.config.timezone.clone(),
+            tz: zone.clone(),
             rule: None,
             next_at: Some(at.as_second()),
             series: Some(case_ref.to_owned()),

@@ -9,7 +9,8 @@ use rusqlite::{OptionalExtension, params};
 use crate::store::{Db, DbError};
 
 /// The reminders plugin's migrations (owner `reminders`).
-pub const MIGRATIONS: &[&str] = &["
+pub const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE reminders (
         id INTEGER PRIMARY KEY,
         creator TEXT NOT NULL,
@@ -49,7 +50,10 @@ pub const MIGRATIONS: &[&str] = &["
         created_at INTEGER NOT NULL,
         PRIMARY KEY (room, case_ref)
     );
-", "CREATE INDEX outbox_reminder ON outbox (reminder_id);"];
+",
+    "CREATE INDEX outbox_reminder ON outbox (reminder_id);",
+    "CREATE TABLE timezones (scope TEXT PRIMARY KEY, tz TEXT NOT NULL);",
+];
 
 /// A reminder as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -375,4 +379,25 @@ pub fn end_period(db: &Db, room: &str, case_ref: &str, now: i64) -> Result<bool,
     .map_err(err("ending a reflection period"))?;
     tx.commit().map_err(err("ending a reflection period"))?;
     Ok(n == 1)
+}
+
+/// The time zone set for a user or a room (`scope` is the user or room id).
+pub fn timezone(db: &Db, scope: &str) -> Result<Option<String>, DbError> {
+    db.lock()
+        .query_row("SELECT tz FROM timezones WHERE scope = ?1", [scope], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(err("reading a time zone"))
+}
+
+/// Sets the time zone of a user or a room.
+pub fn set_timezone(db: &Db, scope: &str, tz: &str) -> Result<(), DbError> {
+    db.lock()
+        .execute(
+            "INSERT INTO timezones (scope, tz) VALUES (?1, ?2) ON CONFLICT (scope) DO UPDATE SET tz = excluded.tz",
+            params![scope, tz],
+        )
+        .map_err(err("saving a time zone"))?;
+    Ok(())
 }

@@ -324,3 +324,63 @@ async fn delivered_one_off_reminders_are_deleted_after_the_retention() {
     sched.tick(after(31 * 86_400)).await.unwrap();
     assert_eq!(count(), 0, "deleted after 30 days");
 }
+
+#[tokio::test]
+async fn time_zones_per_user_and_room_decide_the_wall_clock() {
+    let s = setup().await;
+    let shown = say(&s, "$1", ANNA, "!tidszon", false).await;
+    assert!(shown.contains("Europe/Stockholm (standard)"), "{shown}");
+    let set = say(&s, "$2", ANNA, "!tidszon Europe/Helsinki", false).await;
+    assert!(set.contains("Europe/Helsinki"), "{set}");
+    let refused = say(&s, "$3", ANNA, "!tidszon rummet Europe/London", false).await;
+    assert!(refused.contains("samordnare"), "{refused}");
+    let unknown = say(&s, "$4", ANNA, "!timezone Mars/Olympus", false).await;
+    assert!(unknown.contains("not a time zone"), "{unknown}");
+    say(
+        &s,
+        "$5",
+        COORDINATOR,
+        "!tidszon rummet Europe/London",
+        false,
+    )
+    .await;
+
+    say(&s, "$6", ANNA, "!påminn 2027-01-15 09:00 helsingfors", true).await;
+    say(
+        &s,
+        "$7",
+        COORDINATOR,
+        "!påminn rummet 2027-01-15 09:00 london",
+        false,
+    )
+    .await;
+    let stored: Vec<(String, i64)> = {
+        let conn = s.db.lock();
+        let mut stmt = conn
+            .prepare("SELECT tz, next_at FROM reminders ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let local = |tz: &str, at: i64| {
+        Timestamp::from_second(at)
+            .unwrap()
+            .to_zoned_datetime(jiff::tz::TimeZone::get(tz).unwrap())
+            .time()
+            .to_string()
+    };
+    assert_eq!(stored[0].0, "Europe/Helsinki");
+    assert_eq!(local("Europe/Helsinki", stored[0].1), "09:00:00");
+    assert_eq!(
+        stored[1].0, "Europe/London",
+        "the room's zone for room reminders"
+    );
+    assert_eq!(local("Europe/London", stored[1].1), "09:00:00");
+    assert_eq!(
+        stored[0].1 + 2 * 3600,
+        stored[1].1,
+        "09:00 in Helsinki is two hours before 09:00 in London"
+    );
+}
