@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use lots_plugins::Access;
 use lots_plugins::reminders::RemindersConfig;
+use lots_plugins::routing::contacts::Directory;
 use serde::Deserialize;
 
 /// The whole configuration.
@@ -36,6 +37,17 @@ pub struct PluginsConfig {
     /// `[plugins.reminders]`
     #[serde(default)]
     pub reminders: RemindersConfig,
+    /// `[plugins.routing]`
+    #[serde(default)]
+    pub routing: RoutingConfig,
+}
+
+/// `[plugins.routing]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingConfig {
+    /// The contact directory; the one shipped with Lots (`config/cities.toml`) when absent.
+    pub cities: Option<PathBuf>,
 }
 
 /// `[matrix]`
@@ -206,6 +218,8 @@ impl Config {
                 Some((key, msg)) => (key.to_owned(), msg.to_owned()),
                 None => ("plugins.reminders".to_owned(), e),
             })?;
+        self.directory_checked()
+            .map_err(|e| ("plugins.routing.cities".to_owned(), e))?;
         if self.guidance.dirs.is_empty() {
             return Err((
                 "guidance.dirs".into(),
@@ -232,6 +246,23 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// The validated contact directory.
+    pub fn directory(&self) -> anyhow::Result<Directory> {
+        self.directory_checked().map_err(anyhow::Error::msg)
+    }
+
+    fn directory_checked(&self) -> Result<Directory, String> {
+        let places = lots_knowledge::Places::embedded();
+        match &self.plugins.routing.cities {
+            None => Directory::parse(lots_plugins::routing::contacts::EMBEDDED, &places),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                Directory::parse(&text, &places).map_err(|e| format!("{}: {e}", path.display()))
+            }
+        }
     }
 
     /// The account password, from its variable or file.

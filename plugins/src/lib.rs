@@ -14,6 +14,7 @@ pub mod ratelimit;
 pub mod reminders;
 pub mod reply;
 pub mod role;
+pub mod routing;
 pub mod store;
 
 pub use chat::{ChatPort, Message, PortError, Reaction};
@@ -27,14 +28,20 @@ pub use store::{Db, DbError};
 
 use std::sync::Arc;
 
-/// The built-in plugins, in the order they see free text.
+/// The built-in plugins, in the order they see free text. Routing comes before guidance:
+/// "vem ringer jag i Lund?" gets the contacts, not a passage.
 pub fn builtin(
     library: guidance::Library,
     reminders: reminders::RemindersConfig,
+    directory: routing::contacts::Directory,
 ) -> Vec<Arc<dyn Plugin>> {
     vec![
         Arc::new(basics::Basics),
         Arc::new(reminders::RemindersPlugin::new(reminders)),
+        Arc::new(routing::RoutingPlugin::new(
+            lots_knowledge::Places::embedded(),
+            directory,
+        )),
         Arc::new(guidance::GuidancePlugin::new(library)),
     ]
 }

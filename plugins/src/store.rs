@@ -50,6 +50,7 @@ const CORE_MIGRATIONS: &[&str] = &[
     "CREATE TABLE handled_events (event_id TEXT PRIMARY KEY, at INTEGER NOT NULL);
      CREATE TABLE sent (event_id TEXT PRIMARY KEY, plugin TEXT NOT NULL, meta TEXT NOT NULL, at INTEGER NOT NULL);
      CREATE TABLE notices (room TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (room, kind));",
+    "CREATE TABLE places (scope TEXT PRIMARY KEY, municipality TEXT NOT NULL, set_by TEXT NOT NULL, at INTEGER NOT NULL);",
 ];
 
 impl Db {
@@ -159,6 +160,41 @@ impl Db {
             )
             .context("recording a notice")?;
         Ok(n == 1)
+    }
+}
+
+impl Db {
+    /// The municipality set for a room or a user (`scope` is the room or user id).
+    pub fn place(&self, scope: &str) -> Result<Option<String>, DbError> {
+        self.lock()
+            .query_row(
+                "SELECT municipality FROM places WHERE scope = ?1",
+                [scope],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("reading a place setting")
+    }
+
+    /// Sets the municipality of a room or a user.
+    pub fn set_place(&self, scope: &str, municipality: &str, by: &str) -> Result<(), DbError> {
+        self.lock()
+            .execute(
+                "INSERT INTO places (scope, municipality, set_by, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (scope) DO UPDATE SET municipality = excluded.municipality,
+                    set_by = excluded.set_by, at = excluded.at",
+                params![scope, municipality, by, now()],
+            )
+            .context("saving a place setting")?;
+        Ok(())
+    }
+
+    /// The place that applies to a message: the room's, else the sender's default.
+    pub fn place_for(&self, room: &str, user: &str) -> Result<Option<String>, DbError> {
+        match self.place(room)? {
+            Some(p) => Ok(Some(p)),
+            None => self.place(user),
+        }
     }
 }
 

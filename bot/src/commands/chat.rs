@@ -10,6 +10,7 @@ use anyhow::Context;
 use lots_plugins::guidance::Library;
 use lots_plugins::local::LocalPort;
 use lots_plugins::reminders::RemindersConfig;
+use lots_plugins::routing::contacts::Directory;
 use lots_plugins::{Access, Db, Framework, Message, builtin};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -40,7 +41,11 @@ async fn chat(db: Db, library: Library) -> anyhow::Result<()> {
         messages_per_minute: u32::MAX - 1,
     };
     let framework = Framework::new(
-        builtin(library, RemindersConfig::default()),
+        builtin(
+            library,
+            RemindersConfig::default(),
+            Directory::embedded(&lots_knowledge::Places::embedded()),
+        ),
         access,
         db,
         port,

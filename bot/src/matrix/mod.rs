@@ -52,7 +52,11 @@ pub async fn run(config: Config, library: Library) -> anyhow::Result<()> {
     let display_name = client.account().get_display_name().await.ok().flatten();
     let port = Arc::new(port::MatrixPort::new(client.clone()));
     let framework = Arc::new(Framework::new(
-        builtin(library, config.plugins.reminders.clone()),
+        builtin(
+            library,
+            config.plugins.reminders.clone(),
+            config.directory()?,
+        ),
         config.access.clone(),
         db,
         port,

@@ -55,7 +55,12 @@ impl GuidancePlugin {
         GuidancePlugin { library }
     }
 
-    async fn answer(&self, question: &str) -> Result<Reply, PluginError> {
+    async fn answer(
+        &self,
+        ctx: &Context,
+        msg: &Message,
+        question: &str,
+    ) -> Result<Reply, PluginError> {
         let question = question.trim();
         if question.chars().count() > MAX_QUESTION {
             return Err(PluginError::user(
@@ -67,10 +72,19 @@ impl GuidancePlugin {
                 ),
             ));
         }
+        // The place: named in the question (the answerer finds it), else the room's, else the
+        // asker's own default.
+        let place = ctx
+            .db
+            .place_for(&msg.room, &msg.sender)
+            .map_err(|e| PluginError::internal("reading the place setting", e))?;
         let answerer = self.library.current();
         let q = question.to_owned();
         let answers: Answers = tokio::task::spawn_blocking(move || {
-            answerer.answer(&q, Asker::default(), crate::today())
+            let asker = Asker {
+                municipality: place.as_deref(),
+            };
+            answerer.answer(&q, asker, crate::today())
         })
         .await
         .map_err(|e| PluginError::internal("answering a question", e))?
@@ -106,25 +120,21 @@ impl Plugin for GuidancePlugin {
         feedback::migrate(&ctx.db).map_err(|e| PluginError::internal("feedback tables", e))
     }
 
-    async fn on_command(&self, _ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {
+    async fn on_command(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {
         if inv.args.is_empty() {
             return Err(PluginError::user(
                 "Skriv frågan efter kommandot, till exempel: !fråga Hur lång är betänketiden?",
                 "Write the question after the command, for example: !ask How long is the reflection period?",
             ));
         }
-        self.answer(inv.args).await
+        self.answer(ctx, inv.msg, inv.args).await
     }
 
-    async fn on_message(
-        &self,
-        _ctx: &Context,
-        msg: &Message,
-    ) -> Result<Option<Reply>, PluginError> {
+    async fn on_message(&self, ctx: &Context, msg: &Message) -> Result<Option<Reply>, PluginError> {
         if !msg.addressed || msg.body.trim().is_empty() {
             return Ok(None);
         }
-        self.answer(&msg.body).await.map(Some)
+        self.answer(ctx, msg, &msg.body).await.map(Some)
     }
 
     async fn on_reaction(

@@ -12,7 +12,7 @@ use lots_plugins::{
     Role, builtin,
 };
 
-use crate::{ANNA, access, answerer, msg, setup, setup_with};
+use crate::{ANNA, access, answerer, directory, msg, setup, setup_with};
 
 #[tokio::test]
 async fn a_direct_question_gets_a_cited_answer_as_a_reply() {
@@ -272,7 +272,11 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
     let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
     let port = Arc::new(LocalPort::new());
     let ok = Framework::new(
-        builtin(Library::new(answerer()), RemindersConfig::default()),
+        builtin(
+            Library::new(answerer()),
+            RemindersConfig::default(),
+            directory(),
+        ),
         access(5),
         db.clone(),
         port.clone(),
@@ -298,7 +302,11 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
             }]
         }
     }
-    let mut plugins = builtin(Library::new(answerer()), RemindersConfig::default());
+    let mut plugins = builtin(
+        Library::new(answerer()),
+        RemindersConfig::default(),
+        directory(),
+    );
     plugins.push(Arc::new(Clash));
     let Err(e) = Framework::new(plugins, access(5), db, port) else {
         panic!("a clash was accepted")

@@ -3,6 +3,7 @@
 
 mod framework;
 mod reminders;
+mod routing;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -23,6 +24,10 @@ pub fn answerer() -> Answerer {
         Glossary::embedded(),
         places,
     )
+}
+
+pub fn directory() -> lots_plugins::routing::contacts::Directory {
+    lots_plugins::routing::contacts::Directory::embedded(&Places::embedded())
 }
 
 pub fn access(per_minute: u32) -> Access {
@@ -46,7 +51,11 @@ pub async fn setup_with(extra: Vec<Arc<dyn Plugin>>, per_minute: u32) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
     let port = Arc::new(LocalPort::new());
-    let mut plugins = builtin(Library::new(answerer()), RemindersConfig::default());
+    let mut plugins = builtin(
+        Library::new(answerer()),
+        RemindersConfig::default(),
+        directory(),
+    );
     plugins.extend(extra);
     let fw = Framework::new(plugins, access(per_minute), db.clone(), port.clone()).unwrap();
     fw.start().await.unwrap();

@@ -1,0 +1,433 @@
+//! City by city: `!stad`/`!city` shows and sets the municipality of a room (or a user's default in
+//! a direct chat) and lists whom to call — open now first, then the regional coordinators, then
+//! national lines — and questions like "vem ringer jag i Kiruna?" get the same list. The place is
+//! taken from the question, else the room, else the user's default.
+
+pub mod contacts;
+pub mod hours;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use lots_knowledge::analysis::{Lang, detect_lang};
+use lots_knowledge::{Municipality, Places};
+
+use crate::chat::Message;
+use crate::command::{CommandSpec, Invocation};
+use crate::error::PluginError;
+use crate::plugin::{Context, Plugin};
+use crate::reply::Reply;
+use crate::role::Role;
+use contacts::{Contact, Directory};
+
+/// Opening hours are read in Swedish time.
+const ZONE: &str = "Europe/Stockholm";
+
+/// Whom-to-call routing.
+pub struct RoutingPlugin {
+    places: Places,
+    directory: Directory,
+}
+
+impl RoutingPlugin {
+    /// A plugin over the place data and a validated directory.
+    pub fn new(places: Places, directory: Directory) -> Self {
+        RoutingPlugin { places, directory }
+    }
+
+    fn municipality(&self, name: &str) -> Result<&Municipality, PluginError> {
+        self.places.municipality(name).ok_or_else(|| {
+            let hint = self
+                .places
+                .suggest(name)
+                .map(|s| format!(" Menade du {s}?"))
+                .unwrap_or_default();
+            let hint_en = self
+                .places
+                .suggest(name)
+                .map(|s| format!(" Did you mean {s}?"))
+                .unwrap_or_default();
+            PluginError::user(
+                format!("Jag hittar ingen kommun som heter {name}.{hint}"),
+                format!("I find no municipality called {name}.{hint_en}"),
+            )
+        })
+    }
+}
+
+fn db_error(e: crate::store::DbError) -> PluginError {
+    PluginError::internal("place settings", e)
+}
+
+#[async_trait]
+impl Plugin for RoutingPlugin {
+    fn name(&self) -> &'static str {
+        "routing"
+    }
+
+    fn commands(&self) -> Vec<CommandSpec> {
+        vec![CommandSpec {
+            name: "city",
+            sv: &["stad"],
+            en: &["city"],
+            usage_sv: "[<kommun> | sätt <kommun>]",
+            usage_en: "[<municipality> | set <municipality>]",
+            help_sv: "vem du ringer i en kommun just nu; sätt rummets kommun",
+            help_en: "whom to call in a municipality right now; set the room's municipality",
+            role: Role::Staff,
+        }]
+    }
+
+    async fn on_command(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {
+        let sv = inv.lang == Lang::Sv;
+        let args = inv.args.trim();
+        let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        if ["sätt", "satt", "set"].contains(&first.to_lowercase().as_str()) {
+            let m = self.municipality(rest.trim())?;
+            let scope = if inv.msg.direct {
+                &inv.msg.sender
+            } else {
+                if inv.role < Role::Coordinator {
+                    return Err(PluginError::user(
+                        "Rummets kommun ställs in av samordnare och administratörer.",
+                        "The room's municipality is set by coordinators and admins.",
+                    ));
+                }
+                &inv.msg.room
+            };
+            ctx.db
+                .set_place(scope, &m.name, &inv.msg.sender)
+                .map_err(db_error)?;
+            return Ok(Reply::text(match (inv.msg.direct, sv) {
+                (true, true) => format!(
+                    "Din kommun är nu {}. Svar och kontakter utgår från den när du inte nämner någon annan.",
+                    m.name
+                ),
+                (true, false) => format!(
+                    "Your municipality is now {}. Answers and contacts use it unless you name another.",
+                    m.name
+                ),
+                (false, true) => format!(
+                    "Rummets kommun är nu {}. Svar och kontakter här utgår från den.",
+                    m.name
+                ),
+                (false, false) => format!(
+                    "The room's municipality is now {}. Answers and contacts here use it.",
+                    m.name
+                ),
+            }));
+        }
+        if args.is_empty() {
+            let room = ctx.db.place(&inv.msg.room).map_err(db_error)?;
+            let user = ctx.db.place(&inv.msg.sender).map_err(db_error)?;
+            return Ok(Reply::text(match (room, user, sv) {
+                (Some(r), _, true) => format!("Rummets kommun är {r}. Skriv !stad {r} för vem du ringer, eller !stad sätt <kommun> för att ändra."),
+                (Some(r), _, false) => format!("The room's municipality is {r}. Write !city {r} for whom to call, or !city set <municipality> to change it."),
+                (None, Some(u), true) => format!("Din kommun är {u}. Skriv !stad {u} för vem du ringer."),
+                (None, Some(u), false) => format!("Your municipality is {u}. Write !city {u} for whom to call."),
+                (None, None, true) => "Ingen kommun är satt här. Skriv !stad <kommun> för vem du ringer, eller !stad sätt <kommun>.".to_owned(),
+                (None, None, false) => "No municipality is set here. Write !city <municipality> for whom to call, or !city set <municipality>.".to_owned(),
+            }));
+        }
+        let m = self.municipality(args)?;
+        Ok(self.whom_to_call(m, sv, false, Timestamp::now()))
+    }
+
+    async fn on_message(&self, ctx: &Context, msg: &Message) -> Result<Option<Reply>, PluginError> {
+        if !msg.addressed || !asks_whom_to_call(&msg.body) {
+            return Ok(None);
+        }
+        let sv = detect_lang(&msg.body) == Lang::Sv;
+        let place = match self.places.find_in_text(&msg.body) {
+            Some(m) => Some(m),
+            None => ctx
+                .db
+                .place_for(&msg.room, &msg.sender)
+                .map_err(db_error)?
+                .and_then(|name| self.places.municipality(&name)),
+        };
+        let acute = is_acute(&msg.body);
+        Ok(Some(match place {
+            Some(m) => self.whom_to_call(m, sv, acute, Timestamp::now()),
+            None => {
+                let mut r = self.national_only(sv, acute, Timestamp::now());
+                r.push_str(if sv {
+                    "\n\nSäg vilken kommun det gäller (\"vem ringer jag i Lund?\"), eller sätt rummets kommun med !stad sätt <kommun>, så får du de lokala kontakterna."
+                } else {
+                    "\n\nSay which municipality (\"who do I call in Lund?\"), or set the room's with !city set <municipality>, to get the local contacts."
+                });
+                Reply::from_markdown(r)
+            }
+        }))
+    }
+}
+
+impl RoutingPlugin {
+    /// The contacts for `m` at `now`: open ones first, then the region, then national lines.
+    pub fn whom_to_call(&self, m: &Municipality, sv: bool, acute: bool, now: Timestamp) -> Reply {
+        let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
+        let at = now.to_zoned_datetime(tz.clone());
+        let found = self.directory.lookup(m);
+        let mut out = String::new();
+        if acute {
+            out.push_str(if sv {
+                "**Vid akut fara: ring 112 nu.**\n\n"
+            } else {
+                "**In acute danger: call 112 now.**\n\n"
+            });
+        }
+        let region = m.region.map(|r| r.name()).unwrap_or("?");
+        out.push_str(&if sv {
+            format!(
+                "**{}** ({}, region {region}) – nu är det {}:",
+                m.name,
+                m.county,
+                crate::reminders::schedule::describe_instant(now, &tz, true)
+            )
+        } else {
+            format!(
+                "**{}** ({}, region {region}) – it is now {}:",
+                m.name,
+                m.county,
+                crate::reminders::schedule::describe_instant(now, &tz, false)
+            )
+        });
+        if found.local.is_empty() {
+            out.push_str(&if sv {
+                format!("\nLots har inga lokala kontakter för {}; här är regionens och de nationella.", m.name)
+            } else {
+                format!("\nLots has no local contacts for {}; here are the region's and the national ones.", m.name)
+            });
+        } else {
+            let (open, closed): (Vec<&Contact>, Vec<&Contact>) =
+                found.local.iter().partition(|c| c.hours.is_open(&at));
+            if !open.is_empty() {
+                out.push_str(if sv { "\nÖppet nu:" } else { "\nOpen now:" });
+                for c in open {
+                    out.push_str(&line(c, None, sv));
+                }
+            }
+            if !closed.is_empty() {
+                out.push_str(if sv { "\nStängt nu:" } else { "\nClosed now:" });
+                for c in closed {
+                    out.push_str(&line(c, None, sv));
+                }
+            }
+        }
+        out.push_str(&if sv {
+            format!("\nRegionkoordinatorer ({region}):")
+        } else {
+            format!("\nRegional coordinators ({region}):")
+        });
+        if found.regional.is_empty() {
+            out.push_str(if sv {
+                "\n• inget nummer i Lots data – fråga: !fråga regionkoordinator"
+            } else {
+                "\n• no number in Lots's data – ask: !ask regional coordinator"
+            });
+        }
+        for c in found.regional {
+            out.push_str(&line(c, Some(c.hours.is_open(&at)), sv));
+        }
+        out.push_str(if sv { "\nNationellt:" } else { "\nNational:" });
+        for c in found.national.iter().filter(|c| !c.acute) {
+            out.push_str(&line(c, Some(c.hours.is_open(&at)), sv));
+        }
+        if !acute {
+            out.push_str(if sv {
+                "\nVid akut fara: ring 112."
+            } else {
+                "\nIn acute danger: call 112."
+            });
+        }
+        Reply::from_markdown(out)
+    }
+
+    fn national_only(&self, sv: bool, acute: bool, now: Timestamp) -> String {
+        let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
+        let at = now.to_zoned_datetime(tz);
+        let mut out = String::new();
+        if acute {
+            out.push_str(if sv {
+                "**Vid akut fara: ring 112 nu.**\n\n"
+            } else {
+                "**In acute danger: call 112 now.**\n\n"
+            });
+        }
+        out.push_str(if sv { "Nationellt:" } else { "National:" });
+        for c in self.directory.national().iter().filter(|c| !c.acute) {
+            out.push_str(&line(c, Some(c.hours.is_open(&at)), sv));
+        }
+        if !acute {
+            out.push_str(if sv {
+                "\nVid akut fara: ring 112."
+            } else {
+                "\nIn acute danger: call 112."
+            });
+        }
+        out
+    }
+}
+
+/// `• Socialjouren, Malmö stad: 070-174 06 11 (dygnet runt)` — with "stängt nu" when asked.
+fn line(c: &Contact, open: Option<bool>, sv: bool) -> String {
+    let mut s = format!("\n• {}", c.role);
+    if let Some(org) = &c.org {
+        s.push_str(&format!(", {org}"));
+    }
+    let reach: Vec<&str> = [c.phone.as_deref(), c.email.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    s.push_str(&format!(": {}", reach.join(", ")));
+    let mut hours = c.hours.text().to_owned();
+    if let Some(note) = &c.note {
+        hours.push_str("; ");
+        hours.push_str(note);
+    }
+    s.push_str(&format!(" ({hours})"));
+    if open == Some(false) {
+        s.push_str(if sv {
+            " – stängt nu"
+        } else {
+            " – closed now"
+        });
+    }
+    s
+}
+
+/// The question asks whom to call (rather than what the guidance says).
+pub fn asks_whom_to_call(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "vem ringer",
+        "vem ska jag ringa",
+        "vem ska vi ringa",
+        "vem kan jag ringa",
+        "vem kontaktar",
+        "vem ska jag kontakta",
+        "vilket nummer",
+        "telefonnummer",
+        "numret till",
+        "who do i call",
+        "who should i call",
+        "who can i call",
+        "who do we call",
+        "who to call",
+        "who do i contact",
+        "phone number",
+    ]
+    .iter()
+    .any(|p| t.contains(p))
+}
+
+/// Signals of acute danger: 112 goes first.
+pub fn is_acute(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "akut"
+                | "akuta"
+                | "fara"
+                | "hotad"
+                | "hotade"
+                | "hotas"
+                | "nu"
+                | "urgent"
+                | "danger"
+                | "threatened"
+                | "now"
+                | "emergency"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn plugin() -> RoutingPlugin {
+        let places = Places::embedded();
+        let directory = Directory::embedded(&places);
+        RoutingPlugin::new(places, directory)
+    }
+
+    fn at(y: i16, m: i8, d: i8, h: i8) -> Timestamp {
+        date(y, m, d)
+            .at(h, 0, 0, 0)
+            .to_zoned_datetime(TimeZone::get(ZONE).unwrap())
+            .unwrap()
+            .timestamp()
+    }
+
+    #[test]
+    fn open_contacts_come_first_and_change_with_the_clock() {
+        let p = plugin();
+        let malmo = p.places.municipality("Malmö").unwrap().clone();
+        let day = p
+            .whom_to_call(&malmo, true, false, at(2026, 11, 27, 10))
+            .plain;
+        let open = day.split("Stängt nu:").next().unwrap();
+        assert!(
+            open.contains("Socialtjänstens mottagning") && !open.contains("Socialjouren"),
+            "{day}"
+        );
+        let night = p
+            .whom_to_call(&malmo, true, false, at(2026, 11, 27, 22))
+            .plain;
+        let open = night.split("Stängt nu:").next().unwrap();
+        assert!(
+            open.contains("Socialjouren") && !open.contains("mottagning"),
+            "{night}"
+        );
+        assert!(night.contains("Regionkoordinatorer (Syd):\n• Regionkoordinatorer mot prostitution och människohandel, Region Syd (Malmö stad): 020-35 40 40 (mån-fre 08:00-16:30; vardagar, kontorstid) – stängt nu"), "{night}");
+        assert!(night.ends_with("Vid akut fara: ring 112."), "{night}");
+    }
+
+    #[test]
+    fn acute_danger_puts_112_first() {
+        let p = plugin();
+        let lund = p.places.municipality("Lund").unwrap().clone();
+        let r = p
+            .whom_to_call(&lund, false, true, at(2026, 11, 28, 3))
+            .plain;
+        assert!(r.starts_with("In acute danger: call 112 now."), "{r}");
+        assert!(is_acute("hon är hotad, vem ringer jag?") && is_acute("who do I call now"));
+        assert!(!is_acute("vem ringer jag i Lund?"));
+    }
+
+    #[test]
+    fn a_municipality_without_local_data_falls_back_and_says_so() {
+        let p = plugin();
+        let umea = p.places.municipality("Umeå").unwrap().clone();
+        let r = p
+            .whom_to_call(&umea, true, false, at(2026, 11, 27, 10))
+            .plain;
+        assert!(r.contains("Lots har inga lokala kontakter för Umeå"), "{r}");
+        assert!(
+            r.contains("Regionkoordinatorer (Nord):\n• inget nummer"),
+            "{r}"
+        );
+        assert!(r.contains("114 14"), "{r}");
+    }
+
+    #[test]
+    fn whom_to_call_questions_are_recognised() {
+        for q in [
+            "Vem ringer jag i Kiruna?",
+            "who do I call at night in Malmö?",
+            "vilket nummer har socialjouren",
+            "Vem ska jag kontakta?",
+        ] {
+            assert!(asks_whom_to_call(q), "{q}");
+        }
+        for q in [
+            "Hur lång är betänketiden?",
+            "Who applies for the reflection period?",
+        ] {
+            assert!(!asks_whom_to_call(q), "{q}");
+        }
+    }
+}
