@@ -13,7 +13,7 @@ pub mod query;
 
 pub use document::{Document, Scope, Section};
 pub use load::{LoadReport, Rejection, load_dirs, load_file};
-pub use places::{Municipality, Places, Region};
+pub use places::{Municipality, Place, Places, Region};
 pub mod glossary;
 pub mod index;
 

@@ -94,8 +94,9 @@ pub struct Municipality {
     pub region: Option<Region>,
 }
 
-/// Names that are also everyday words (`vara`, `mark`, `berg`, English `are`, `kinda`):
-/// they count as a place only when written with a capital letter.
+/// Names that are also everyday words (`vara`, `mark`, `berg`, English `are`, `kinda`): they
+/// count as a place only in place-like context — written with a capital letter and not at the
+/// start of a sentence, or followed by `kommun`.
 const WORDLIKE_NAMES: &[&str] = &[
     "Ale", "Berg", "Boden", "Eda", "Heby", "Hjo", "Kil", "Kinda", "Mark", "Mora", "Nora", "Orsa",
     "Sala", "Salem", "Vara", "Åre", "Ånge", "Malå", "Säter", "Ed", "Klippan",
@@ -190,7 +191,8 @@ impl Places {
             .map(|m| m.name.as_str())
     }
 
-    /// The first municipality named in `text`: `i Malmö`, `malmo`, `Malmös`, `Helsingborgsmodellen`.
+    /// The first municipality named in `text`: `i Malmö`, `malmo`, `Malmös`, `Lunds kommun`,
+    /// `Göteborgs stad`, `Helsingborgsmodellen`, `Upplands Väsby`.
     pub fn find_in_text(&self, text: &str) -> Option<&Municipality> {
         let words: Vec<(usize, &str)> = split_words(text).collect();
         for i in 0..words.len() {
@@ -200,7 +202,19 @@ impl Places {
                     continue;
                 };
                 let phrase = &text[words[i].0..last.0 + last.1.len()];
-                if let Some(m) = self.named_by(phrase) {
+                let sentence_start = text[..words[i].0]
+                    .trim_end()
+                    .chars()
+                    .last()
+                    .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '"' | '(' | '\n'));
+                let before_kommun = words
+                    .get(i + n)
+                    .is_some_and(|(_, w)| w.to_lowercase().starts_with("kommun"));
+                let context = PlaceContext {
+                    sentence_start,
+                    before_kommun,
+                };
+                if let Some(m) = self.named_by(phrase, context) {
                     return Some(m);
                 }
             }
@@ -208,11 +222,53 @@ impl Places {
         None
     }
 
-    fn named_by(&self, phrase: &str) -> Option<&Municipality> {
+    /// The first place named in `text`, most specific first: a municipality, else a county
+    /// (`Skåne`, `Västra Götalands län`), else a region (`region Syd`).
+    pub fn find_place(&self, text: &str) -> Option<Place<'_>> {
+        if let Some(m) = self.find_in_text(text) {
+            return Some(Place::Municipality(m));
+        }
+        let lower = key(text);
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        for i in 0..words.len() {
+            for n in (1..=2).rev() {
+                let Some(phrase) = words.get(i..i + n).map(|w| w.join(" ")) else {
+                    continue;
+                };
+                let bare = phrase
+                    .strip_suffix('s')
+                    .filter(|_| n == 1 || phrase.ends_with("lands"));
+                if let Some(m) = self
+                    .municipalities
+                    .iter()
+                    .find(|m| key(&m.county) == phrase || bare.is_some_and(|b| key(&m.county) == b))
+                {
+                    return Some(Place::County {
+                        name: &m.county,
+                        region: m.region,
+                    });
+                }
+            }
+            if (words[i] == "region" || words[i] == "regionen")
+                && let Some(next) = words.get(i + 1)
+                && let Ok(region) = next.parse::<Region>()
+            {
+                return Some(Place::Region(region));
+            }
+        }
+        None
+    }
+
+    fn named_by(&self, phrase: &str, context: PlaceContext) -> Option<&Municipality> {
         let exact = |candidate: &str| -> Option<&Municipality> {
             let m = self.municipality(candidate)?;
             let wordlike = WORDLIKE_NAMES.contains(&m.name.as_str());
-            (!wordlike || candidate == m.name).then_some(m)
+            let placelike =
+                context.before_kommun || (candidate == m.name && !context.sentence_start);
+            (!wordlike || placelike).then_some(m)
         };
         exact(phrase)
             // Genitive: `Malmös`.
@@ -226,6 +282,31 @@ impl Places {
                 })
             })
     }
+}
+
+/// Where a candidate name stands in the text.
+#[derive(Debug, Clone, Copy)]
+struct PlaceContext {
+    /// First word of a sentence (a capital letter says nothing there).
+    sentence_start: bool,
+    /// Followed by `kommun`.
+    before_kommun: bool,
+}
+
+/// A place named in a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// A municipality.
+    Municipality(&'a Municipality),
+    /// A county, with its region.
+    County {
+        /// Short name: `Skåne`.
+        name: &'a str,
+        /// Its region.
+        region: Option<Region>,
+    },
+    /// A region of the regional coordinators.
+    Region(Region),
 }
 
 /// Lower-case, diacritics folded, `-` as space.
@@ -276,6 +357,16 @@ mod tests {
             ("vem äger marken", None),
             ("how are the rights", None),
             ("kontakt i Vara kommun", Some("Vara")),
+            ("Lunds kommun har en rutin", Some("Lund")),
+            ("Göteborgs stad", Some("Göteborg")),
+            ("i goteborg", Some("Göteborg")),
+            ("orebro", Some("Örebro")),
+            ("Region Gotland ansvarar", Some("Gotland")),
+            ("Mark är viktigt här", None),
+            ("vi samarbetar med Mark och Borås", Some("Mark")),
+            ("i ale kommun", Some("Ale")),
+            ("ale är gott", None),
+            ("Bjurholm", Some("Bjurholm")),
         ];
         for (text, want) in cases {
             assert_eq!(
@@ -284,6 +375,63 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn every_municipality_is_found_written_properly_and_lower_case_without_diacritics() {
+        let places = Places::embedded();
+        for m in &places.municipalities {
+            let proper = format!("Vem ringer jag i {}?", m.name);
+            assert_eq!(
+                places.find_in_text(&proper).map(|x| x.name.as_str()),
+                Some(m.name.as_str()),
+                "{proper}"
+            );
+            let genitive = format!("{}s kommun", m.name);
+            assert_eq!(
+                places.find_in_text(&genitive).map(|x| x.name.as_str()),
+                Some(m.name.as_str()),
+                "{genitive}"
+            );
+            let folded = format!("kontakter i {} kommun", fold(&m.name.to_lowercase()));
+            let found = places.find_in_text(&folded).map(|x| x.name.as_str());
+            // Håbo and Habo fold alike; without the ring, Habo is meant.
+            let want = if m.name == "Håbo" {
+                "Habo"
+            } else {
+                m.name.as_str()
+            };
+            assert_eq!(found, Some(want), "{folded}");
+        }
+    }
+
+    #[test]
+    fn counties_and_regions_are_found_when_no_municipality_is_named() {
+        let places = Places::embedded();
+        let county = |text: &str| match places.find_place(text) {
+            Some(Place::County { name, region }) => Some((name.to_owned(), region)),
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(
+            county("vem ringer jag i Skåne?"),
+            Some(("Skåne".into(), Some(Region::Syd)))
+        );
+        assert_eq!(
+            county("i Västra Götalands län"),
+            Some(("Västra Götaland".into(), Some(Region::Väst)))
+        );
+        assert_eq!(
+            places.find_place("kontakt i region syd"),
+            Some(Place::Region(Region::Syd))
+        );
+        assert_eq!(
+            places.find_place("Region Öst har samordnare"),
+            Some(Place::Region(Region::Öst))
+        );
+        assert!(
+            matches!(places.find_place("i Lund"), Some(Place::Municipality(m)) if m.name == "Lund")
+        );
+        assert_eq!(places.find_place("hur lång är betänketiden"), None);
     }
 
     #[test]

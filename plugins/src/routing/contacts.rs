@@ -129,6 +129,11 @@ impl Directory {
         }
     }
 
+    /// A region's contacts.
+    pub fn region(&self, r: Region) -> &[Contact] {
+        self.regions.get(&r).map(Vec::as_slice).unwrap_or_default()
+    }
+
     /// National lines only.
     pub fn national(&self) -> &[Contact] {
         &self.national

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use lots_knowledge::analysis::{Lang, detect_lang};
-use lots_knowledge::{Municipality, Places};
+use lots_knowledge::{Municipality, Place, Places, Region};
 
 use crate::chat::Message;
 use crate::command::{CommandSpec, Invocation};
@@ -138,17 +138,33 @@ impl Plugin for RoutingPlugin {
             return Ok(None);
         }
         let sv = detect_lang(&msg.body) == Lang::Sv;
-        let place = match self.places.find_in_text(&msg.body) {
-            Some(m) => Some(m),
+        let acute = is_acute(&msg.body);
+        let now = Timestamp::now();
+        let place = match self.places.find_place(&msg.body) {
+            Some(Place::Municipality(m)) => Some(m),
+            Some(Place::County { name, region }) => {
+                return Ok(Some(
+                    self.whom_to_call_in_region(name, region, sv, acute, now),
+                ));
+            }
+            Some(Place::Region(region)) => {
+                let label = format!("Region {}", region.name());
+                return Ok(Some(self.whom_to_call_in_region(
+                    &label,
+                    Some(region),
+                    sv,
+                    acute,
+                    now,
+                )));
+            }
             None => ctx
                 .db
                 .place_for(&msg.room, &msg.sender)
                 .map_err(db_error)?
                 .and_then(|name| self.places.municipality(&name)),
         };
-        let acute = is_acute(&msg.body);
         Ok(Some(match place {
-            Some(m) => self.whom_to_call(m, sv, acute, Timestamp::now()),
+            Some(m) => self.whom_to_call(m, sv, acute, now),
             None => {
                 let mut r = self.national_only(sv, acute, Timestamp::now());
                 r.push_str(if sv {
@@ -239,6 +255,59 @@ impl RoutingPlugin {
             } else {
                 "\nIn acute danger: call 112."
             });
+        }
+        Reply::from_markdown(out)
+    }
+
+    /// A county or region without a municipality: the regional coordinators and national lines.
+    pub fn whom_to_call_in_region(
+        &self,
+        label: &str,
+        region: Option<Region>,
+        sv: bool,
+        acute: bool,
+        now: Timestamp,
+    ) -> Reply {
+        let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
+        let at = now.to_zoned_datetime(tz);
+        let mut out = String::new();
+        if acute {
+            out.push_str(if sv {
+                "**Vid akut fara: ring 112 nu.**\n\n"
+            } else {
+                "**In acute danger: call 112 now.**\n\n"
+            });
+        }
+        let name = region.map(|r| r.name()).unwrap_or("?");
+        out.push_str(&if sv {
+            format!("**{label}** (region {name}). Säg vilken kommun det gäller för lokala kontakter.\nRegionkoordinatorer ({name}):")
+        } else {
+            format!("**{label}** (region {name}). Name the municipality for local contacts.\nRegional coordinators ({name}):")
+        });
+        let regional = region.map(|r| self.directory.region(r)).unwrap_or_default();
+        if regional.is_empty() {
+            out.push_str(if sv {
+                "\n• inget nummer i Lots data – fråga: !fråga regionkoordinator"
+            } else {
+                "\n• no number in Lots's data – ask: !ask regional coordinator"
+            });
+        }
+        for c in regional {
+            out.push_str(&line(c, Some(c.hours.is_open(&at)), sv));
+        }
+        out.push('\n');
+        out.push_str(
+            &self
+                .national_only(sv, false, now)
+                .replace("**Vid akut fara: ring 112 nu.**\n\n", ""),
+        );
+        if acute {
+            // 112 is already first.
+            for tail in ["\nVid akut fara: ring 112.", "\nIn acute danger: call 112."] {
+                if let Some(stripped) = out.strip_suffix(tail) {
+                    out = stripped.to_owned();
+                }
+            }
         }
         Reply::from_markdown(out)
     }
@@ -411,6 +480,26 @@ mod tests {
             "{r}"
         );
         assert!(r.contains("114 14"), "{r}");
+    }
+
+    #[test]
+    fn a_county_or_region_gets_its_coordinators() {
+        let p = plugin();
+        let r = p
+            .whom_to_call_in_region(
+                "Skåne",
+                Some(Region::Syd),
+                true,
+                false,
+                at(2026, 11, 27, 10),
+            )
+            .plain;
+        assert!(r.starts_with("Skåne (region Syd)."), "{r}");
+        assert!(
+            r.contains("020-35 40 40 (mån-fre 08:00-16:30; vardagar, kontorstid)\nNationellt:"),
+            "{r}"
+        );
+        assert!(r.ends_with("Vid akut fara: ring 112."), "{r}");
     }
 
     #[test]
