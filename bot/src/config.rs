@@ -43,11 +43,22 @@ pub struct PluginsConfig {
 }
 
 /// `[plugins.routing]`
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct RoutingConfig {
     /// The contact directory; the one shipped with Lots (`config/cities.toml`) when absent.
     pub cities: Option<PathBuf>,
+    /// Hours after which an unacknowledged hand-off is reminded in the destination room.
+    pub handoff_reminder_hours: u32,
+}
+
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        RoutingConfig {
+            cities: None,
+            handoff_reminder_hours: 4,
+        }
+    }
 }
 
 /// `[matrix]`

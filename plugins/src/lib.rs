@@ -34,6 +34,7 @@ pub fn builtin(
     library: guidance::Library,
     reminders: reminders::RemindersConfig,
     directory: routing::contacts::Directory,
+    handoff_reminder_after: std::time::Duration,
 ) -> Vec<Arc<dyn Plugin>> {
     vec![
         Arc::new(basics::Basics),
@@ -41,6 +42,7 @@ pub fn builtin(
         Arc::new(routing::RoutingPlugin::new(
             lots_knowledge::Places::embedded(),
             directory,
+            handoff_reminder_after,
         )),
         Arc::new(guidance::GuidancePlugin::new(library)),
     ]

@@ -45,6 +45,7 @@ async fn chat(db: Db, library: Library) -> anyhow::Result<()> {
             library,
             RemindersConfig::default(),
             Directory::embedded(&lots_knowledge::Places::embedded()),
+            std::time::Duration::from_secs(4 * 3600),
         ),
         access,
         db,

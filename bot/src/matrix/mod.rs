@@ -56,6 +56,7 @@ pub async fn run(config: Config, library: Library) -> anyhow::Result<()> {
             library,
             config.plugins.reminders.clone(),
             config.directory()?,
+            Duration::from_secs(u64::from(config.plugins.routing.handoff_reminder_hours) * 3600),
         ),
         config.access.clone(),
         db,

@@ -4,7 +4,11 @@
 //! taken from the question, else the room, else the user's default.
 
 pub mod contacts;
+pub mod handoff;
 pub mod hours;
+
+use std::sync::Mutex;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -23,16 +27,26 @@ use contacts::{Contact, Directory};
 /// Opening hours are read in Swedish time.
 const ZONE: &str = "Europe/Stockholm";
 
-/// Whom-to-call routing.
+/// Whom-to-call routing and hand-offs.
 pub struct RoutingPlugin {
     places: Places,
     directory: Directory,
+    handoff_reminder_after: Duration,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl RoutingPlugin {
-    /// A plugin over the place data and a validated directory.
-    pub fn new(places: Places, directory: Directory) -> Self {
-        RoutingPlugin { places, directory }
+    /// A plugin over the place data and a validated directory; unacknowledged hand-offs are
+    /// reminded after `handoff_reminder_after`.
+    pub fn new(places: Places, directory: Directory, handoff_reminder_after: Duration) -> Self {
+        RoutingPlugin {
+            places,
+            directory,
+            handoff_reminder_after,
+            stop: tokio::sync::watch::channel(false).0,
+            task: Mutex::new(None),
+        }
     }
 
     fn municipality(&self, name: &str) -> Result<&Municipality, PluginError> {
@@ -66,19 +80,104 @@ impl Plugin for RoutingPlugin {
     }
 
     fn commands(&self) -> Vec<CommandSpec> {
-        vec![CommandSpec {
-            name: "city",
-            sv: &["stad"],
-            en: &["city"],
-            usage_sv: "[<kommun> | sätt <kommun>]",
-            usage_en: "[<municipality> | set <municipality>]",
-            help_sv: "vem du ringer i en kommun just nu; sätt rummets kommun",
-            help_en: "whom to call in a municipality right now; set the room's municipality",
-            role: Role::Staff,
-        }]
+        vec![
+            CommandSpec {
+                name: "city",
+                sv: &["stad"],
+                en: &["city"],
+                usage_sv: "[<kommun> | sätt <kommun>]",
+                usage_en: "[<municipality> | set <municipality>]",
+                help_sv: "vem du ringer i en kommun just nu; sätt rummets kommun",
+                help_en: "whom to call in a municipality right now; set the room's municipality",
+                role: Role::Staff,
+            },
+            CommandSpec {
+                name: "handoff",
+                sv: &["överlämna"],
+                en: &["handoff"],
+                usage_sv: "<kommun> <kort text>",
+                usage_en: "<municipality> <short text>",
+                help_sv: "lämnar över ett ärende till en annan kommuns rum (inga personnummer)",
+                help_en: "hands a case over to another municipality's room (no identity numbers)",
+                role: Role::Staff,
+            },
+            CommandSpec {
+                name: "ack",
+                sv: &["kvittera"],
+                en: &["ack"],
+                usage_sv: "<nummer>",
+                usage_en: "<number>",
+                help_sv: "kvitterar en överlämning till ert rum",
+                help_en: "acknowledges a handoff to your room",
+                role: Role::Staff,
+            },
+        ]
+    }
+
+    async fn on_start(&self, ctx: &Context) -> Result<(), PluginError> {
+        ctx.db
+            .migrate("routing", handoff::MIGRATIONS)
+            .map_err(db_error)?;
+        let ctx = ctx.clone();
+        let after = self.handoff_reminder_after.as_secs() as i64;
+        let mut stop = self.stop.subscribe();
+        let task = tokio::spawn(async move {
+            loop {
+                if let Err(e) =
+                    handoff::remind_unacknowledged(&ctx, Timestamp::now().as_second(), after).await
+                {
+                    tracing::error!(error = %crate::error::chain(&e), "hand-off reminders");
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_secs(30)) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        });
+        *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
+        Ok(())
+    }
+
+    async fn on_shutdown(&self, _ctx: &Context) {
+        let _ = self.stop.send(true);
+        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+
+    async fn on_reaction(
+        &self,
+        ctx: &Context,
+        reaction: &crate::chat::Reaction,
+        meta: &str,
+    ) -> Result<(), PluginError> {
+        let Some(id) = meta.strip_prefix("handoff:").and_then(|i| i.parse().ok()) else {
+            return Ok(());
+        };
+        if !reaction.key.starts_with('✅') && !reaction.key.starts_with('✔') {
+            return Ok(());
+        }
+        handoff::acknowledge(ctx, id, &reaction.room, &reaction.sender, Lang::Sv)
+            .await
+            .map(|_| ())
     }
 
     async fn on_command(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {
+        match inv.command {
+            "handoff" => return handoff::send(self, ctx, inv).await,
+            "ack" => {
+                let Ok(id) = inv.args.trim().trim_start_matches('#').parse::<i64>() else {
+                    return Err(PluginError::user(
+                        "Skriv överlämningens nummer, till exempel: !kvittera 7",
+                        "Write the handoff's number, for example: !ack 7",
+                    ));
+                };
+                return handoff::acknowledge(ctx, id, &inv.msg.room, &inv.msg.sender, inv.lang)
+                    .await;
+            }
+            _ => {}
+        }
         let sv = inv.lang == Lang::Sv;
         let args = inv.args.trim();
         let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
@@ -420,7 +519,7 @@ mod tests {
     fn plugin() -> RoutingPlugin {
         let places = Places::embedded();
         let directory = Directory::embedded(&places);
-        RoutingPlugin::new(places, directory)
+        RoutingPlugin::new(places, directory, Duration::from_secs(3600))
     }
 
     fn at(y: i16, m: i8, d: i8, h: i8) -> Timestamp {

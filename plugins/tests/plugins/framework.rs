@@ -276,6 +276,7 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
             Library::new(answerer()),
             RemindersConfig::default(),
             directory(),
+            crate::HANDOFF_REMINDER,
         ),
         access(5),
         db.clone(),
@@ -306,6 +307,7 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
         Library::new(answerer()),
         RemindersConfig::default(),
         directory(),
+        crate::HANDOFF_REMINDER,
     );
     plugins.push(Arc::new(Clash));
     let Err(e) = Framework::new(plugins, access(5), db, port) else {

@@ -26,6 +26,9 @@ pub fn answerer() -> Answerer {
     )
 }
 
+/// Hand-offs are reminded after this in the tests.
+pub const HANDOFF_REMINDER: std::time::Duration = std::time::Duration::from_secs(3600);
+
 pub fn directory() -> lots_plugins::routing::contacts::Directory {
     lots_plugins::routing::contacts::Directory::embedded(&Places::embedded())
 }
@@ -55,6 +58,7 @@ pub async fn setup_with(extra: Vec<Arc<dyn Plugin>>, per_minute: u32) -> Setup {
         Library::new(answerer()),
         RemindersConfig::default(),
         directory(),
+        HANDOFF_REMINDER,
     );
     plugins.extend(extra);
     let fw = Framework::new(plugins, access(per_minute), db.clone(), port.clone()).unwrap();
