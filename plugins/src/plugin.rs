@@ -73,3 +73,42 @@ pub trait Plugin: Send + Sync {
     /// Once, on shutdown, after the last message was handled.
     async fn on_shutdown(&self, _ctx: &Context) {}
 }
+
+/// A plugin's background task (a scheduler, a reminder loop): started in `on_start`, told to
+/// stop and awaited in `on_shutdown`.
+#[derive(Default)]
+pub struct Background {
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Background {
+    /// Nothing running yet.
+    pub fn new() -> Self {
+        Background {
+            stop: Some(tokio::sync::watch::channel(false).0),
+            task: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Spawns `task`, which gets a receiver that changes when it must stop.
+    pub fn spawn<F>(&self, task: impl FnOnce(tokio::sync::watch::Receiver<bool>) -> F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let Some(stop) = &self.stop else { return };
+        let handle = tokio::spawn(task(stop.subscribe()));
+        *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+    }
+
+    /// Tells the task to stop and waits for it.
+    pub async fn stop(&self) {
+        if let Some(stop) = &self.stop {
+            let _ = stop.send(true);
+        }
+        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}

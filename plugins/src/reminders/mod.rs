@@ -11,18 +11,18 @@ pub mod timeparse;
 
 pub use store::MIGRATIONS;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use lots_knowledge::analysis::Lang;
 use serde::Deserialize;
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 
 use crate::command::{CommandSpec, Invocation};
 use crate::error::PluginError;
-use crate::plugin::{Context, Plugin};
+use crate::plugin::{Background, Context, Plugin};
 use crate::privacy::contains_identity_number;
 use crate::reply::Reply;
 use crate::role::Role;
@@ -120,8 +120,7 @@ impl RemindersPlugin {
 pub struct RemindersPlugin {
     config: RemindersConfig,
     wake: Arc<Notify>,
-    stop: watch::Sender<bool>,
-    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    background: Background,
 }
 
 impl RemindersPlugin {
@@ -130,8 +129,7 @@ impl RemindersPlugin {
         RemindersPlugin {
             config,
             wake: Arc::new(Notify::new()),
-            stop: watch::channel(false).0,
-            task: Mutex::new(None),
+            background: Background::new(),
         }
     }
 }
@@ -221,17 +219,13 @@ impl Plugin for RemindersPlugin {
     async fn on_start(&self, ctx: &Context) -> Result<(), PluginError> {
         ctx.db.migrate("reminders", MIGRATIONS).map_err(db_error)?;
         let scheduler = Scheduler::new(ctx.db.clone(), ctx.port.clone(), self.config.clone());
-        let task = tokio::spawn(scheduler.run(self.wake.clone(), self.stop.subscribe()));
-        *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
+        let wake = self.wake.clone();
+        self.background.spawn(|stop| scheduler.run(wake, stop));
         Ok(())
     }
 
     async fn on_shutdown(&self, _ctx: &Context) {
-        let _ = self.stop.send(true);
-        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(task) = task {
-            let _ = task.await;
-        }
+        self.background.stop().await;
     }
 
     async fn on_command(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {

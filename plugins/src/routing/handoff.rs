@@ -291,7 +291,7 @@ pub async fn remind_unacknowledged(
                 reminded += 1;
             }
             Err(e) => {
-                tracing::warn!(handoff = id, error = %e, "could not remind of a hand-off; will retry")
+                tracing::warn!(handoff = id, error = %e, "could not remind of a hand-off; will retry");
             }
         }
     }

@@ -7,7 +7,6 @@ pub mod contacts;
 pub mod handoff;
 pub mod hours;
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -19,7 +18,7 @@ use lots_knowledge::{Municipality, Place, Places, Region};
 use crate::chat::Message;
 use crate::command::{CommandSpec, Invocation};
 use crate::error::PluginError;
-use crate::plugin::{Context, Plugin};
+use crate::plugin::{Background, Context, Plugin};
 use crate::reply::Reply;
 use crate::role::Role;
 use contacts::{Contact, Directory};
@@ -32,8 +31,7 @@ pub struct RoutingPlugin {
     places: Places,
     directory: Directory,
     handoff_reminder_after: Duration,
-    stop: tokio::sync::watch::Sender<bool>,
-    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    background: Background,
 }
 
 impl RoutingPlugin {
@@ -44,8 +42,7 @@ impl RoutingPlugin {
             places,
             directory,
             handoff_reminder_after,
-            stop: tokio::sync::watch::channel(false).0,
-            task: Mutex::new(None),
+            background: Background::new(),
         }
     }
 
@@ -120,8 +117,7 @@ impl Plugin for RoutingPlugin {
             .map_err(db_error)?;
         let ctx = ctx.clone();
         let after = self.handoff_reminder_after.as_secs() as i64;
-        let mut stop = self.stop.subscribe();
-        let task = tokio::spawn(async move {
+        self.background.spawn(|mut stop| async move {
             loop {
                 if let Err(e) =
                     handoff::remind_unacknowledged(&ctx, Timestamp::now().as_second(), after).await
@@ -134,16 +130,11 @@ impl Plugin for RoutingPlugin {
                 }
             }
         });
-        *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
         Ok(())
     }
 
     async fn on_shutdown(&self, _ctx: &Context) {
-        let _ = self.stop.send(true);
-        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(task) = task {
-            let _ = task.await;
-        }
+        self.background.stop().await;
     }
 
     async fn on_reaction(
