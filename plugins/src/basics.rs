@@ -31,6 +31,7 @@ impl Plugin for Basics {
                 help_sv: "visar vad jag kan",
                 help_en: "shows what I can do",
                 role: Role::Staff,
+                free_text: false,
             },
             CommandSpec {
                 name: "ping",
@@ -41,6 +42,7 @@ impl Plugin for Basics {
                 help_sv: "svarar pong – så ser du att jag är igång",
                 help_en: "answers pong, so you know I am running",
                 role: Role::Staff,
+                free_text: false,
             },
         ]
     }

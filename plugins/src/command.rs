@@ -26,6 +26,10 @@ pub struct CommandSpec {
     pub help_en: &'static str,
     /// Who may use it.
     pub role: Role,
+    /// The arguments are a message to Lots (`!fråga …`): they go through every plugin's
+    /// free-text handler as if addressed to Lots, so `!fråga vem ringer jag?` gets the contacts
+    /// just like the same words in a direct chat.
+    pub free_text: bool,
 }
 
 impl CommandSpec {

@@ -168,6 +168,11 @@ impl Framework {
             }
         }
         tracing::debug!(room = %msg.room, body = %msg.body, "message for Lots");
+        let free_text = self.free_text_command(command.as_ref(), msg);
+        let (msg, command) = match &free_text {
+            Some(asked) => (asked, None),
+            None => (msg, command),
+        };
         let result = match command {
             Some((alias, args)) => {
                 let found =
@@ -286,6 +291,25 @@ impl Framework {
             };
             tracing::error!(incident = %incident_id(), plugin, %error, "handling a reaction");
         }
+    }
+
+    /// `!fråga <text>` and the like: the text as a message addressed to Lots.
+    fn free_text_command(
+        &self,
+        command: Option<&(String, &str)>,
+        msg: &Message,
+    ) -> Option<Message> {
+        let (alias, args) = command?;
+        let spec = self
+            .ctx
+            .commands
+            .iter()
+            .find(|spec| spec.aliases().any(|(a, _)| alias_matches(alias, a)))?;
+        (spec.free_text && !args.is_empty()).then(|| Message {
+            body: (*args).to_owned(),
+            addressed: true,
+            ..msg.clone()
+        })
     }
 
     async fn send(&self, plugin: Option<&str>, msg: &Message, reply: Reply) -> Outcome {

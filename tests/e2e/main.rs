@@ -4,6 +4,7 @@
 mod conversation;
 mod reminders;
 mod resilience;
+mod routing;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

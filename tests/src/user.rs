@@ -224,17 +224,25 @@ impl User {
         self.send_content(room, content).await
     }
 
-    /// Sends any message content; returns its event id.
+    /// Sends any message content as this user; returns its event id.
     pub async fn send_content(
         &self,
         room: &Room,
         content: RoomMessageEventContent,
     ) -> OwnedEventId {
-        room.send(content)
+        self.own(room)
+            .send(content)
             .await
             .expect("sending a message")
             .response
             .event_id
+    }
+
+    /// This user's handle to `room` (a `Room` from another user's client sends as that user).
+    pub fn own(&self, room: &Room) -> Room {
+        self.client
+            .get_room(room.room_id())
+            .unwrap_or_else(|| panic!("{} is not in {}", self.user_id, room.room_id()))
     }
 
     /// Waits for a message that satisfies `pred`, received at any time.

@@ -113,6 +113,7 @@ impl Plugin for GuidancePlugin {
             help_sv: "svarar ur vägledningen och anger källan",
             help_en: "answers from the guidance and cites the source",
             role: Role::Staff,
+            free_text: true,
         }]
     }
 

@@ -172,6 +172,7 @@ impl Plugin for RemindersPlugin {
                 help_sv: "påminner dig (eller rummet) – t.ex. !påminn imorgon kl 9 ring tolken",
                 help_en: "reminds you (or the room) – e.g. !remind tomorrow at 9 call the interpreter",
                 role: Role::Staff,
+                free_text: false,
             },
             CommandSpec {
                 name: "reminders",
@@ -182,6 +183,7 @@ impl Plugin for RemindersPlugin {
                 help_sv: "visar dina och rummets påminnelser",
                 help_en: "lists your and the room's reminders",
                 role: Role::Staff,
+                free_text: false,
             },
             CommandSpec {
                 name: "cancel",
@@ -192,6 +194,7 @@ impl Plugin for RemindersPlugin {
                 help_sv: "tar bort en påminnelse",
                 help_en: "cancels a reminder",
                 role: Role::Staff,
+                free_text: false,
             },
             CommandSpec {
                 name: "timezone",
@@ -202,6 +205,7 @@ impl Plugin for RemindersPlugin {
                 help_sv: "visar eller ställer in tidszonen för dina (eller rummets) påminnelser, t.ex. Europe/Helsinki",
                 help_en: "shows or sets the time zone of your (or the room's) reminders, e.g. Europe/Helsinki",
                 role: Role::Staff,
+                free_text: false,
             },
             CommandSpec {
                 name: "reflection",
@@ -212,6 +216,7 @@ impl Plugin for RemindersPlugin {
                 help_sv: "påminnelser inför slutet av en betänketid (dag 20, 27 och 30)",
                 help_en: "reminders before a reflection period ends (days 20, 27 and 30)",
                 role: Role::Staff,
+                free_text: false,
             },
         ]
     }

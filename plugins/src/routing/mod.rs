@@ -87,6 +87,7 @@ impl Plugin for RoutingPlugin {
                 help_sv: "vem du ringer i en kommun just nu; sätt rummets kommun",
                 help_en: "whom to call in a municipality right now; set the room's municipality",
                 role: Role::Staff,
+                free_text: false,
             },
             CommandSpec {
                 name: "handoff",
@@ -97,6 +98,7 @@ impl Plugin for RoutingPlugin {
                 help_sv: "lämnar över ett ärende till en annan kommuns rum (inga personnummer)",
                 help_en: "hands a case over to another municipality's room (no identity numbers)",
                 role: Role::Staff,
+                free_text: false,
             },
             CommandSpec {
                 name: "ack",
@@ -107,6 +109,7 @@ impl Plugin for RoutingPlugin {
                 help_sv: "kvitterar en överlämning till ert rum",
                 help_en: "acknowledges a handoff to your room",
                 role: Role::Staff,
+                free_text: false,
             },
         ]
     }

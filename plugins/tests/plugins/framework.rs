@@ -111,6 +111,7 @@ impl Plugin for Probe {
                 help_sv: "provar",
                 help_en: "probes",
                 role,
+                free_text: false,
             };
         vec![
             spec("secret", &["hemlig"], &["secret"], Role::Admin),
@@ -300,6 +301,7 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
                 help_sv: "",
                 help_en: "",
                 role: Role::Staff,
+                free_text: false,
             }]
         }
     }
