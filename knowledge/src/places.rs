@@ -92,6 +92,8 @@ pub struct Municipality {
     pub county: String,
     /// Region, when known (Bergslagen, Halland and Gotland are inferred).
     pub region: Option<Region>,
+    /// The region is inferred (from the police regions), not stated by a public source.
+    pub region_inferred: bool,
 }
 
 /// Names that are also everyday words (`vara`, `mark`, `berg`, English `are`, `kinda`): they
@@ -137,8 +139,11 @@ impl Places {
         let mut region_of_county = HashMap::new();
         for (name, counties) in &regions.regions {
             let region: Region = name.parse()?;
-            for code in counties.counties.iter().chain(&counties.inferred_counties) {
-                region_of_county.insert(code.clone(), region);
+            for code in &counties.counties {
+                region_of_county.insert(code.clone(), (region, false));
+            }
+            for code in &counties.inferred_counties {
+                region_of_county.insert(code.clone(), (region, true));
             }
         }
         let mut municipalities = Vec::new();
@@ -150,7 +155,10 @@ impl Places {
             municipalities.push(Municipality {
                 name: name.to_owned(),
                 county: county.to_owned(),
-                region: region_of_county.get(county_code).copied(),
+                region: region_of_county.get(county_code).map(|(r, _)| *r),
+                region_inferred: region_of_county
+                    .get(county_code)
+                    .is_some_and(|(_, inferred)| *inferred),
             });
         }
         let mut by_key: HashMap<String, usize> = municipalities
@@ -335,6 +343,15 @@ mod tests {
         assert_eq!(places.municipality("Habo").unwrap().county, "Jönköping");
         assert_eq!(places.municipality("Håbo").unwrap().county, "Uppsala");
         assert!(places.municipalities.iter().all(|m| m.region.is_some()));
+        assert!(
+            places.municipality("Örebro").unwrap().region_inferred,
+            "Bergslagen is inferred"
+        );
+        assert!(
+            places.municipality("Visby").is_none()
+                && places.municipality("Gotland").unwrap().region_inferred
+        );
+        assert!(!places.municipality("Lund").unwrap().region_inferred);
     }
 
     #[test]

@@ -286,16 +286,21 @@ impl RoutingPlugin {
             });
         }
         let region = m.region.map(|r| r.name()).unwrap_or("?");
+        let inferred = match (m.region_inferred, sv) {
+            (true, true) => ", antagen",
+            (true, false) => ", inferred",
+            (false, _) => "",
+        };
         out.push_str(&if sv {
             format!(
-                "**{}** ({}, region {region}) – nu är det {}:",
+                "**{}** ({}, region {region}{inferred}) – nu är det {}:",
                 m.name,
                 m.county,
                 crate::reminders::schedule::describe_instant(now, &tz, true)
             )
         } else {
             format!(
-                "**{}** ({}, region {region}) – it is now {}:",
+                "**{}** ({}, region {region}{inferred}) – it is now {}:",
                 m.name,
                 m.county,
                 crate::reminders::schedule::describe_instant(now, &tz, false)
@@ -573,6 +578,14 @@ mod tests {
             "{r}"
         );
         assert!(r.contains("114 14"), "{r}");
+        let orebro = p.places.municipality("Örebro").unwrap().clone();
+        let r = p
+            .whom_to_call(&orebro, true, false, at(2026, 11, 27, 10))
+            .plain;
+        assert!(
+            r.starts_with("Örebro (Örebro, region Bergslagen, antagen)"),
+            "{r}"
+        );
     }
 
     #[test]
