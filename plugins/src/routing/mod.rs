@@ -232,7 +232,8 @@ impl Plugin for RoutingPlugin {
         }
         let sv = detect_lang(&msg.body) == Lang::Sv;
         let acute = is_acute(&msg.body);
-        let now = Timestamp::now();
+        // "who do I call at night?": the contacts open then, not now.
+        let now = asked_time(&msg.body, Timestamp::now());
         let place = match self.places.find_place(&msg.body) {
             Some(Place::Municipality(m)) => Some(m),
             Some(Place::County { name, region }) => {
@@ -272,7 +273,8 @@ impl Plugin for RoutingPlugin {
 }
 
 impl RoutingPlugin {
-    /// The contacts for `m` at `now`: open ones first, then the region, then national lines.
+    /// The contacts for `m` at `now` (or the moment asked about): open ones first, then the
+    /// region, then national lines.
     pub fn whom_to_call(&self, m: &Municipality, sv: bool, acute: bool, now: Timestamp) -> Reply {
         let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
         let at = now.to_zoned_datetime(tz.clone());
@@ -293,14 +295,14 @@ impl RoutingPlugin {
         };
         out.push_str(&if sv {
             format!(
-                "**{}** ({}, region {region}{inferred}) – nu är det {}:",
+                "**{}** ({}, region {region}{inferred}) – öppet och stängt gäller {}:",
                 m.name,
                 m.county,
                 crate::reminders::schedule::describe_instant(now, &tz, true)
             )
         } else {
             format!(
-                "**{}** ({}, region {region}{inferred}) – it is now {}:",
+                "**{}** ({}, region {region}{inferred}) – open and closed as of {}:",
                 m.name,
                 m.county,
                 crate::reminders::schedule::describe_instant(now, &tz, false)
@@ -463,6 +465,44 @@ fn line(c: &Contact, open: Option<bool>, sv: bool) -> String {
     s
 }
 
+/// The moment a question asks about: tonight at 23:00 for "natt/kväll/efter kontorstid/night/
+/// evening/after hours", the coming Saturday noon for "helg/weekend", else `now`. Acute danger
+/// always means now.
+pub fn asked_time(text: &str, now: Timestamp) -> Timestamp {
+    if is_acute(text) {
+        return now;
+    }
+    let t = text.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
+    let here = now.to_zoned_datetime(tz.clone());
+    let (date, hour) = if has(&[
+        "natt",
+        "kväll",
+        "kvall",
+        "efter kontorstid",
+        "night",
+        "evening",
+        "after hours",
+    ]) {
+        (here.date(), 23)
+    } else if has(&["helg", "lördag", "söndag", "weekend", "saturday", "sunday"]) {
+        let ahead = i64::from(here.date().weekday().until(jiff::civil::Weekday::Saturday));
+        match here.date().checked_add(jiff::ToSpan::days(ahead)) {
+            Ok(d) => (d, 12),
+            Err(_) => return now,
+        }
+    } else {
+        return now;
+    };
+    date.at(hour, 0, 0, 0)
+        .to_zoned_datetime(tz)
+        .map(|z| z.timestamp())
+        .ok()
+        .filter(|t| *t >= now)
+        .unwrap_or(now)
+}
+
 /// The question asks whom to call (rather than what the guidance says).
 pub fn asks_whom_to_call(text: &str) -> bool {
     let t = text.to_lowercase();
@@ -606,6 +646,55 @@ mod tests {
             "{r}"
         );
         assert!(r.ends_with("Vid akut fara: ring 112."), "{r}");
+    }
+
+    #[test]
+    fn at_night_means_tonight_and_the_weekend_means_saturday() {
+        let friday_morning = at(2026, 11, 27, 10);
+        let local = |t: Timestamp| {
+            t.to_zoned_datetime(TimeZone::get(ZONE).unwrap())
+                .datetime()
+                .to_string()
+        };
+        assert_eq!(
+            local(asked_time(
+                "who do I call at night in Malmö?",
+                friday_morning
+            )),
+            "2026-11-27T23:00:00"
+        );
+        assert_eq!(
+            local(asked_time(
+                "vem ringer jag efter kontorstid?",
+                friday_morning
+            )),
+            "2026-11-27T23:00:00"
+        );
+        assert_eq!(
+            local(asked_time("vem ringer jag i helgen?", friday_morning)),
+            "2026-11-28T12:00:00"
+        );
+        assert_eq!(
+            asked_time("vem ringer jag?", friday_morning),
+            friday_morning
+        );
+        assert_eq!(
+            asked_time("hon är hotad i natt, vem ringer jag", friday_morning),
+            friday_morning,
+            "acute: now"
+        );
+        let p = plugin();
+        let malmo = p.places.municipality("Malmö").unwrap().clone();
+        let night = p
+            .whom_to_call(
+                &malmo,
+                false,
+                false,
+                asked_time("who do I call at night?", friday_morning),
+            )
+            .plain;
+        let open = night.split("Closed now:").next().unwrap();
+        assert!(open.contains("Socialjouren"), "{night}");
     }
 
     #[test]
