@@ -275,6 +275,18 @@ impl GuidanceIndex {
             why: format!("stored section: {e}"),
         })
     }
+
+    /// Every stored section, in index order (for listings; guidance corpora are small).
+    pub fn all_sections(&self) -> Result<Vec<SectionRecord>, IndexError> {
+        let searcher = self.searcher();
+        let mut out = Vec::with_capacity(self.section_count());
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            for doc in reader.doc_ids_alive() {
+                out.push(self.record(&searcher, tantivy::DocAddress::new(segment as u32, doc))?);
+            }
+        }
+        Ok(out)
+    }
 }
 
 fn build_generation(dir: &Path, docs: &[Document]) -> Result<Lexicon, IndexError> {

@@ -267,3 +267,18 @@ fn a_failed_rebuild_leaves_the_serving_index_untouched() {
         .count();
     assert_eq!(generations, 2);
 }
+
+#[test]
+fn all_sections_lists_every_stored_section_once() {
+    let a = answerer();
+    let sections = a.index().all_sections().unwrap();
+    assert_eq!(sections.len(), a.index().section_count());
+    let mut keys: Vec<(String, String)> = sections
+        .iter()
+        .map(|s| (s.doc.clone(), s.heading.clone()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), sections.len(), "each (document, heading) once");
+    assert!(keys.iter().any(|(d, _)| d == "betanketid"));
+}

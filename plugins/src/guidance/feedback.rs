@@ -16,7 +16,67 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE feedback (
         vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
         at INTEGER NOT NULL
     );
-    CREATE INDEX feedback_section ON feedback (doc, heading);"];
+    CREATE INDEX feedback_section ON feedback (doc, heading);",
+    "CREATE TABLE gaps (id INTEGER PRIMARY KEY, question TEXT NOT NULL, lang TEXT NOT NULL, at INTEGER NOT NULL);
+     CREATE INDEX gaps_at ON gaps (at);"];
+
+/// Unanswered questions are kept this long, then deleted.
+pub const GAPS_RETENTION_DAYS: i64 = 90;
+
+/// Records a question Lots could not answer — the text only, never who asked, and nothing
+/// that holds a personal identity number. Old ones are deleted on the way.
+pub(super) fn record_gap(db: &Db, question: &str, lang: &str) -> Result<(), DbError> {
+    let now = now();
+    let conn = db.lock();
+    conn.execute(
+        "DELETE FROM gaps WHERE at < ?1",
+        [now - GAPS_RETENTION_DAYS * 86_400],
+    )
+    .map_err(|e| DbError::new("deleting old gaps", e))?;
+    if crate::privacy::contains_identity_number(question) {
+        return Ok(());
+    }
+    conn.execute(
+        "INSERT INTO gaps (question, lang, at) VALUES (?1, ?2, ?3)",
+        params![
+            question.split_whitespace().collect::<Vec<_>>().join(" "),
+            lang,
+            now
+        ],
+    )
+    .map_err(|e| DbError::new("recording a gap", e))?;
+    Ok(())
+}
+
+/// Unanswered questions since `since`, grouped case-insensitively, most asked first.
+pub fn gaps_since(db: &Db, since: i64) -> Result<Vec<(String, i64)>, DbError> {
+    let conn = db.lock();
+    let mut stmt = conn
+        .prepare(
+            "SELECT min(question), count(*) AS n FROM gaps WHERE at >= ?1
+             GROUP BY lower(trim(question, ' ?!.')) ORDER BY n DESC, min(at) LIMIT 20",
+        )
+        .map_err(|e| DbError::new("reading gaps", e))?;
+    stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| DbError::new("reading gaps", e))
+}
+
+/// Sections that got 👎 since `since`: (document, heading, 👎 count, 👍 count), worst first.
+pub fn disliked_since(db: &Db, since: i64) -> Result<Vec<(String, String, i64, i64)>, DbError> {
+    let conn = db.lock();
+    let mut stmt = conn
+        .prepare(
+            "SELECT doc, heading, sum(vote < 0), sum(vote > 0) FROM feedback WHERE at >= ?1
+             GROUP BY doc, heading HAVING sum(vote < 0) > 0 ORDER BY sum(vote < 0) DESC LIMIT 20",
+        )
+        .map_err(|e| DbError::new("reading feedback", e))?;
+    stmt.query_map([since], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })
+    .and_then(|rows| rows.collect())
+    .map_err(|e| DbError::new("reading feedback", e))
+}
 
 /// A vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! chat or when Lots is mentioned, and `!fråga`/`!ask` anywhere — and records 👍/👎 on its
 //! answers (a hash of the question, the section, the vote and the time; never who voted).
 
+mod admin;
 mod feedback;
 pub mod render;
 
@@ -17,7 +18,9 @@ use crate::plugin::{Context, Plugin};
 use crate::reply::Reply;
 use crate::role::Role;
 
-pub use feedback::{Feedback, Vote, all as all_feedback};
+pub use feedback::{
+    Feedback, GAPS_RETENTION_DAYS, Vote, all as all_feedback, disliked_since, gaps_since,
+};
 pub use render::{citation, render};
 
 /// Longest question answered, in characters.
@@ -89,6 +92,11 @@ impl GuidancePlugin {
         .await
         .map_err(|e| PluginError::internal("answering a question", e))?
         .map_err(|e| PluginError::internal("searching the guidance", e))?;
+        if answers.no_answer
+            && let Err(e) = feedback::record_gap(&ctx.db, question, answers.lang.code())
+        {
+            tracing::error!(error = %crate::error::chain(&e), "recording an unanswered question");
+        }
         let reply = render(&answers);
         Ok(match answers.best() {
             Some(best) => reply.with_meta(feedback::meta(question, best)),
@@ -104,17 +112,30 @@ impl Plugin for GuidancePlugin {
     }
 
     fn commands(&self) -> Vec<CommandSpec> {
-        vec![CommandSpec {
-            name: "ask",
-            sv: &["fråga"],
-            en: &["ask"],
-            usage_sv: "<fråga>",
-            usage_en: "<question>",
-            help_sv: "svarar ur vägledningen och anger källan",
-            help_en: "answers from the guidance and cites the source",
-            role: Role::Staff,
-            free_text: true,
-        }]
+        vec![
+            CommandSpec {
+                name: "ask",
+                sv: &["fråga"],
+                en: &["ask"],
+                usage_sv: "<fråga>",
+                usage_en: "<question>",
+                help_sv: "svarar ur vägledningen och anger källan",
+                help_en: "answers from the guidance and cites the source",
+                role: Role::Staff,
+                free_text: true,
+            },
+            CommandSpec {
+                name: "guidance",
+                sv: &["vägledning"],
+                en: &["guidance"],
+                usage_sv: "status | lista | visa <id> | luckor [dagar]",
+                usage_en: "status | list | show <id> | gaps [days]",
+                help_sv: "vilken vägledning Lots svarar ur, och vad personalen frågat som den inte kunde besvara",
+                help_en: "which guidance Lots answers from, and what staff asked that it could not answer",
+                role: Role::Admin,
+                free_text: false,
+            },
+        ]
     }
 
     async fn on_start(&self, ctx: &Context) -> Result<(), PluginError> {
@@ -122,6 +143,9 @@ impl Plugin for GuidancePlugin {
     }
 
     async fn on_command(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {
+        if inv.command == "guidance" {
+            return admin::command(&self.library, ctx, inv);
+        }
         if inv.args.is_empty() {
             return Err(PluginError::user(
                 "Skriv frågan efter kommandot, till exempel: !fråga Hur lång är betänketiden?",

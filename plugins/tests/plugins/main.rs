@@ -1,6 +1,7 @@
 //! The plugins end to end, in process: real plugins, a real SQLite file, the fixture guidance,
 //! and the local chat port that records what a user would have seen.
 
+mod admin;
 mod framework;
 mod reminders;
 mod routing;
