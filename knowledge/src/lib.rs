@@ -12,7 +12,7 @@ pub mod places;
 pub mod query;
 
 pub use document::{Document, Scope, Section};
-pub use load::{LoadReport, Rejection, load_dirs, load_file};
+pub use load::{LoadReport, Rejection, fingerprint, load_dirs, load_file};
 pub use places::{Municipality, Place, Places, Region};
 pub mod glossary;
 pub mod index;

@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use lots_plugins::guidance::Library;
+use lots_plugins::guidance::watch::Watcher;
 use lots_plugins::{Db, Framework, Message, Reaction, Reply, builtin};
 use matrix_sdk::event_handler::EventHandlerHandle;
 use matrix_sdk::room::Room;
@@ -35,11 +36,14 @@ use tokio_util::task::TaskTracker;
 use crate::config::Config;
 use sync::Backoff;
 
+/// How often the guidance folders are checked for changes.
+const GUIDANCE_POLL: Duration = Duration::from_secs(10);
+
 /// How long in-flight replies may take to finish at shutdown.
 const DRAIN: Duration = Duration::from_secs(30);
 
 /// Runs the bot until SIGINT or SIGTERM.
-pub async fn run(config: Config, library: Library) -> anyhow::Result<()> {
+pub async fn run(config: Config, library: Library, watcher: Watcher) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
     let db_path = config.data_dir.join("lots.sqlite3");
@@ -66,6 +70,9 @@ pub async fn run(config: Config, library: Library) -> anyhow::Result<()> {
 
     let stop = CancellationToken::new();
     tokio::spawn(stop_on_signal(stop.clone()));
+    // Edited guidance files are picked up while Lots runs (a bad file keeps the active version).
+    let (stop_watching, watching) = tokio::sync::watch::channel(false);
+    let watch_task = tokio::spawn(watcher.run(GUIDANCE_POLL, watching));
 
     if sync::first_sync(&client, &stop).await {
         let handlers = Arc::new(Handlers {
@@ -89,6 +96,8 @@ pub async fn run(config: Config, library: Library) -> anyhow::Result<()> {
             tracing::warn!("some replies did not finish within {DRAIN:?}");
         }
     }
+    let _ = stop_watching.send(true);
+    let _ = watch_task.await;
     framework.shutdown().await;
     drop(framework);
     drop(client);

@@ -100,6 +100,28 @@ pub fn load_dirs(dirs: &[PathBuf], places: &Places) -> LoadReport {
     report
 }
 
+/// A fingerprint of the guidance files under `dirs` (paths, sizes, modification times): it
+/// changes when a file is added, removed or edited, so a watcher knows when to reload.
+pub fn fingerprint(dirs: &[PathBuf]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut files = Vec::new();
+    for dir in dirs {
+        if collect_files(dir, &mut files).is_err() {
+            (dir, "unreadable").hash(&mut h);
+        }
+    }
+    files.sort();
+    for f in &files {
+        f.hash(&mut h);
+        if let Ok(meta) = std::fs::metadata(f) {
+            meta.len().hash(&mut h);
+            meta.modified().ok().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 /// Loads one guidance file by its extension.
 pub fn load_file(path: &Path, places: &Places) -> Result<Document, Rejection> {
     let ext = path

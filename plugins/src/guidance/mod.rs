@@ -5,6 +5,7 @@
 mod admin;
 mod feedback;
 pub mod render;
+pub mod watch;
 
 use std::sync::{Arc, RwLock};
 
