@@ -276,6 +276,8 @@ impl RoutingPlugin {
     /// The contacts for `m` at `now` (or the moment asked about): open ones first, then the
     /// region, then national lines.
     pub fn whom_to_call(&self, m: &Municipality, sv: bool, acute: bool, now: Timestamp) -> Reply {
+        // Asked about a later moment ("at night"): say "then", not "now".
+        let later = now.as_second() > Timestamp::now().as_second() + 60;
         let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
         let at = now.to_zoned_datetime(tz.clone());
         let found = self.directory.lookup(m);
@@ -318,13 +320,23 @@ impl RoutingPlugin {
             let (open, closed): (Vec<&Contact>, Vec<&Contact>) =
                 found.local.iter().partition(|c| c.hours.is_open(&at));
             if !open.is_empty() {
-                out.push_str(if sv { "\nÖppet nu:" } else { "\nOpen now:" });
+                out.push_str(match (later, sv) {
+                    (false, true) => "\nÖppet nu:",
+                    (false, false) => "\nOpen now:",
+                    (true, true) => "\nÖppet då:",
+                    (true, false) => "\nOpen then:",
+                });
                 for c in open {
                     out.push_str(&line(c, None, sv));
                 }
             }
             if !closed.is_empty() {
-                out.push_str(if sv { "\nStängt nu:" } else { "\nClosed now:" });
+                out.push_str(match (later, sv) {
+                    (false, true) => "\nStängt nu:",
+                    (false, false) => "\nClosed now:",
+                    (true, true) => "\nStängt då:",
+                    (true, false) => "\nClosed then:",
+                });
                 for c in closed {
                     out.push_str(&line(c, None, sv));
                 }
@@ -485,6 +497,9 @@ pub fn asked_time(text: &str, now: Timestamp) -> Timestamp {
         "evening",
         "after hours",
     ]) {
+        if here.hour() >= 22 || here.hour() < 6 {
+            return now; // it is night already
+        }
         (here.date(), 23)
     } else if has(&["helg", "lördag", "söndag", "weekend", "saturday", "sunday"]) {
         let ahead = i64::from(here.date().weekday().until(jiff::civil::Weekday::Saturday));
@@ -693,7 +708,7 @@ mod tests {
                 asked_time("who do I call at night?", friday_morning),
             )
             .plain;
-        let open = night.split("Closed now:").next().unwrap();
+        let open = night.split("Closed").next().unwrap();
         assert!(open.contains("Socialjouren"), "{night}");
     }
 
