@@ -260,13 +260,13 @@ impl Plugin for RoutingPlugin {
         Ok(Some(match place {
             Some(m) => self.whom_to_call(m, sv, acute, now),
             None => {
-                let mut r = self.national_only(sv, acute, Timestamp::now());
-                r.push_str(if sv {
+                let r = self.national_only(sv, acute, now);
+                let hint = if sv {
                     "\n\nSäg vilken kommun det gäller (\"vem ringer jag i Lund?\"), eller sätt rummets kommun med !stad sätt <kommun>, så får du de lokala kontakterna."
                 } else {
                     "\n\nSay which municipality (\"who do I call in Lund?\"), or set the room's with !city set <municipality>, to get the local contacts."
-                });
-                Reply::from_markdown(r)
+                };
+                Reply::from_markdown(r.markdown + hint)
             }
         }))
     }
@@ -281,94 +281,52 @@ impl RoutingPlugin {
         let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
         let at = now.to_zoned_datetime(tz.clone());
         let found = self.directory.lookup(m);
-        let mut out = String::new();
-        if acute {
-            out.push_str(if sv {
-                "**Vid akut fara: ring 112 nu.**\n\n"
-            } else {
-                "**In acute danger: call 112 now.**\n\n"
-            });
-        }
         let region = m.region.map(|r| r.name()).unwrap_or("?");
         let inferred = match (m.region_inferred, sv) {
             (true, true) => ", antagen",
             (true, false) => ", inferred",
             (false, _) => "",
         };
-        out.push_str(&if sv {
+        let when = crate::reminders::schedule::describe_instant(now, &tz, sv);
+        let mut out = if sv {
             format!(
-                "**{}** ({}, region {region}{inferred}) – öppet och stängt gäller {}:",
-                m.name,
-                m.county,
-                crate::reminders::schedule::describe_instant(now, &tz, true)
+                "**{}** ({}, region {region}{inferred}) – öppet och stängt gäller {when}:",
+                m.name, m.county
             )
         } else {
             format!(
-                "**{}** ({}, region {region}{inferred}) – open and closed as of {}:",
-                m.name,
-                m.county,
-                crate::reminders::schedule::describe_instant(now, &tz, false)
+                "**{}** ({}, region {region}{inferred}) – open and closed as of {when}:",
+                m.name, m.county
             )
-        });
+        };
         if found.local.is_empty() {
             out.push_str(&if sv {
                 format!("\nLots har inga lokala kontakter för {}; här är regionens och de nationella.", m.name)
             } else {
                 format!("\nLots has no local contacts for {}; here are the region's and the national ones.", m.name)
             });
-        } else {
-            let (open, closed): (Vec<&Contact>, Vec<&Contact>) =
-                found.local.iter().partition(|c| c.hours.is_open(&at));
-            if !open.is_empty() {
-                out.push_str(match (later, sv) {
-                    (false, true) => "\nÖppet nu:",
-                    (false, false) => "\nOpen now:",
-                    (true, true) => "\nÖppet då:",
-                    (true, false) => "\nOpen then:",
-                });
-                for c in open {
-                    out.push_str(&line(c, None, sv));
-                }
-            }
-            if !closed.is_empty() {
-                out.push_str(match (later, sv) {
-                    (false, true) => "\nStängt nu:",
-                    (false, false) => "\nClosed now:",
-                    (true, true) => "\nStängt då:",
-                    (true, false) => "\nClosed then:",
-                });
-                for c in closed {
+        }
+        let (open, closed): (Vec<&Contact>, Vec<&Contact>) =
+            found.local.iter().partition(|c| c.hours.is_open(&at));
+        let labels = match (later, sv) {
+            (false, true) => ["\nÖppet nu:", "\nStängt nu:"],
+            (false, false) => ["\nOpen now:", "\nClosed now:"],
+            (true, true) => ["\nÖppet då:", "\nStängt då:"],
+            (true, false) => ["\nOpen then:", "\nClosed then:"],
+        };
+        for (label, contacts) in labels.into_iter().zip([open, closed]) {
+            if !contacts.is_empty() {
+                out.push_str(label);
+                for c in contacts {
                     out.push_str(&line(c, None, sv));
                 }
             }
         }
-        out.push_str(&if sv {
-            format!("\nRegionkoordinatorer ({region}):")
-        } else {
-            format!("\nRegional coordinators ({region}):")
-        });
-        if found.regional.is_empty() {
-            out.push_str(if sv {
-                "\n• inget nummer i Lots data – fråga: !fråga regionkoordinator"
-            } else {
-                "\n• no number in Lots's data – ask: !ask regional coordinator"
-            });
-        }
-        for c in found.regional {
-            out.push_str(&line(c, Some(c.hours.is_open(&at)), sv));
-        }
-        out.push_str(if sv { "\nNationellt:" } else { "\nNational:" });
-        for c in found.national.iter().filter(|c| !c.acute) {
-            out.push_str(&line(c, Some(c.hours.is_open(&at)), sv));
-        }
-        if !acute {
-            out.push_str(if sv {
-                "\nVid akut fara: ring 112."
-            } else {
-                "\nIn acute danger: call 112."
-            });
-        }
-        Reply::from_markdown(out)
+        out.push('\n');
+        out.push_str(&regional_lines(found.regional, region, sv, &at));
+        out.push('\n');
+        out.push_str(&national_lines(found.national, sv, &at));
+        with_112(out, sv, acute)
     }
 
     /// A county or region without a municipality: the regional coordinators and national lines.
@@ -380,74 +338,75 @@ impl RoutingPlugin {
         acute: bool,
         now: Timestamp,
     ) -> Reply {
-        let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
-        let at = now.to_zoned_datetime(tz);
-        let mut out = String::new();
-        if acute {
-            out.push_str(if sv {
-                "**Vid akut fara: ring 112 nu.**\n\n"
-            } else {
-                "**In acute danger: call 112 now.**\n\n"
-            });
-        }
+        let at = now.to_zoned_datetime(TimeZone::get(ZONE).unwrap_or(TimeZone::UTC));
         let name = region.map(|r| r.name()).unwrap_or("?");
-        out.push_str(&if sv {
-            format!("**{label}** (region {name}). Säg vilken kommun det gäller för lokala kontakter.\nRegionkoordinatorer ({name}):")
+        let mut out = if sv {
+            format!(
+                "**{label}** (region {name}). Säg vilken kommun det gäller för lokala kontakter.\n"
+            )
         } else {
-            format!("**{label}** (region {name}). Name the municipality for local contacts.\nRegional coordinators ({name}):")
-        });
+            format!("**{label}** (region {name}). Name the municipality for local contacts.\n")
+        };
         let regional = region.map(|r| self.directory.region(r)).unwrap_or_default();
-        if regional.is_empty() {
-            out.push_str(if sv {
-                "\n• inget nummer i Lots data – fråga: !fråga regionkoordinator"
-            } else {
-                "\n• no number in Lots's data – ask: !ask regional coordinator"
-            });
-        }
-        for c in regional {
-            out.push_str(&line(c, Some(c.hours.is_open(&at)), sv));
-        }
+        out.push_str(&regional_lines(regional, name, sv, &at));
         out.push('\n');
-        out.push_str(
-            &self
-                .national_only(sv, false, now)
-                .replace("**Vid akut fara: ring 112 nu.**\n\n", ""),
-        );
-        if acute {
-            // 112 is already first.
-            for tail in ["\nVid akut fara: ring 112.", "\nIn acute danger: call 112."] {
-                if let Some(stripped) = out.strip_suffix(tail) {
-                    out = stripped.to_owned();
-                }
-            }
-        }
-        Reply::from_markdown(out)
+        out.push_str(&national_lines(self.directory.national(), sv, &at));
+        with_112(out, sv, acute)
     }
 
-    fn national_only(&self, sv: bool, acute: bool, now: Timestamp) -> String {
-        let tz = TimeZone::get(ZONE).unwrap_or(TimeZone::UTC);
-        let at = now.to_zoned_datetime(tz);
-        let mut out = String::new();
-        if acute {
-            out.push_str(if sv {
-                "**Vid akut fara: ring 112 nu.**\n\n"
-            } else {
-                "**In acute danger: call 112 now.**\n\n"
-            });
-        }
-        out.push_str(if sv { "Nationellt:" } else { "National:" });
-        for c in self.directory.national().iter().filter(|c| !c.acute) {
-            out.push_str(&line(c, Some(c.hours.is_open(&at)), sv));
-        }
-        if !acute {
-            out.push_str(if sv {
-                "\nVid akut fara: ring 112."
-            } else {
-                "\nIn acute danger: call 112."
-            });
-        }
-        out
+    /// National lines only, when no place is known.
+    fn national_only(&self, sv: bool, acute: bool, now: Timestamp) -> Reply {
+        let at = now.to_zoned_datetime(TimeZone::get(ZONE).unwrap_or(TimeZone::UTC));
+        with_112(
+            national_lines(self.directory.national(), sv, &at),
+            sv,
+            acute,
+        )
     }
+}
+
+/// 112 first, in bold, when it is acute; otherwise last, as a reminder.
+fn with_112(body: String, sv: bool, acute: bool) -> Reply {
+    Reply::from_markdown(match (acute, sv) {
+        (true, true) => format!("**Vid akut fara: ring 112 nu.**\n\n{body}"),
+        (true, false) => format!("**In acute danger: call 112 now.**\n\n{body}"),
+        (false, true) => format!("{body}\nVid akut fara: ring 112."),
+        (false, false) => format!("{body}\nIn acute danger: call 112."),
+    })
+}
+
+/// `Regionkoordinatorer (Syd):` and their lines, each saying when it is closed.
+fn regional_lines(
+    contacts: &[Contact],
+    region: &str,
+    sv: bool,
+    at: &jiff::ZonedDateTime,
+) -> String {
+    let mut out = if sv {
+        format!("Regionkoordinatorer ({region}):")
+    } else {
+        format!("Regional coordinators ({region}):")
+    };
+    if contacts.is_empty() {
+        out.push_str(if sv {
+            "\n• inget nummer i Lots data – fråga: !fråga regionkoordinator"
+        } else {
+            "\n• no number in Lots's data – ask: !ask regional coordinator"
+        });
+    }
+    for c in contacts {
+        out.push_str(&line(c, Some(c.hours.is_open(at)), sv));
+    }
+    out
+}
+
+/// `Nationellt:` and the national lines but 112 (which `with_112` places).
+fn national_lines(contacts: &[Contact], sv: bool, at: &jiff::ZonedDateTime) -> String {
+    let mut out = String::from(if sv { "Nationellt:" } else { "National:" });
+    for c in contacts.iter().filter(|c| !c.acute) {
+        out.push_str(&line(c, Some(c.hours.is_open(at)), sv));
+    }
+    out
 }
 
 /// `• Socialjouren, Malmö stad: 070-174 06 11 (dygnet runt)` — with "stängt nu" when asked.
