@@ -40,6 +40,68 @@ pub struct PluginsConfig {
     /// `[plugins.routing]`
     #[serde(default)]
     pub routing: RoutingConfig,
+    /// `[plugins.guidance]`
+    #[serde(default)]
+    pub guidance: GuidancePluginConfig,
+}
+
+/// `[plugins.guidance]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GuidancePluginConfig {
+    /// A room (`!id:server`) where problems with the guidance folders are reported.
+    pub admin_room: Option<String>,
+    /// Largest guidance file an admin can upload, in megabytes.
+    pub max_upload_mb: u32,
+    /// Days unanswered questions are kept for the gaps report.
+    pub gaps_retention_days: u32,
+    /// Seconds between looks at the guidance folders.
+    pub watch_seconds: u32,
+}
+
+impl Default for GuidancePluginConfig {
+    fn default() -> Self {
+        GuidancePluginConfig {
+            admin_room: None,
+            max_upload_mb: 10,
+            gaps_retention_days: 90,
+            watch_seconds: 10,
+        }
+    }
+}
+
+impl GuidancePluginConfig {
+    /// The plugin's settings.
+    pub fn settings(&self) -> lots_plugins::guidance::GuidanceSettings {
+        lots_plugins::guidance::GuidanceSettings {
+            admin_room: self.admin_room.clone(),
+            max_upload_bytes: u64::from(self.max_upload_mb) * 1_000_000,
+            gaps_retention_days: i64::from(self.gaps_retention_days),
+            watch_interval: std::time::Duration::from_secs(u64::from(self.watch_seconds)),
+        }
+    }
+
+    fn validate(&self) -> Result<(), (String, String)> {
+        let key = |k: &str| format!("plugins.guidance.{k}");
+        if let Some(room) = &self.admin_room
+            && !(room.starts_with('!') && room.contains(':'))
+        {
+            return Err((
+                key("admin_room"),
+                format!("{room:?} is not a room id (it looks like \"!abc:example.org\")"),
+            ));
+        }
+        if !(1..=100).contains(&self.max_upload_mb) {
+            return Err((key("max_upload_mb"), "must be 1–100".into()));
+        }
+        if !(1..=3650).contains(&self.gaps_retention_days) {
+            return Err((key("gaps_retention_days"), "must be 1–3650".into()));
+        }
+        if !(1..=3600).contains(&self.watch_seconds) {
+            return Err((key("watch_seconds"), "must be 1–3600".into()));
+        }
+        Ok(())
+    }
 }
 
 /// `[plugins.routing]`
@@ -231,6 +293,7 @@ impl Config {
             })?;
         self.directory_checked()
             .map_err(|e| ("plugins.routing.cities".to_owned(), e))?;
+        self.plugins.guidance.validate()?;
         if self.guidance.dirs.is_empty() {
             return Err((
                 "guidance.dirs".into(),
@@ -443,6 +506,14 @@ dirs = ["."]
             (
                 format!("{GOOD}[plugins.reminders]\ntimezone = \"Europe/Stockholmm\"\n"),
                 "plugins.reminders.timezone",
+            ),
+            (
+                format!("{GOOD}[plugins.guidance]\nadmin_room = \"#admins:example.org\"\n"),
+                "plugins.guidance.admin_room",
+            ),
+            (
+                format!("{GOOD}[plugins.guidance]\nmax_upload_mb = 0\n"),
+                "plugins.guidance.max_upload_mb: must be 1–100",
             ),
         ];
         for (text, want) in cases {

@@ -221,6 +221,35 @@ fn chat_answers_piped_lines_with_the_same_plugins_as_matrix_and_exits() {
     );
 }
 
+#[test]
+fn chat_loads_a_file_sent_with_fil_and_answers_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tolk-lund.md");
+    std::fs::write(
+        &file,
+        "+++\nid = \"tolk-lund\"\ntitle = \"Tolk i Lund\"\nlang = \"sv\"\nmunicipalities = [\"Lund\"]\nsource = \"Lunds kommun\"\n+++\n\n## Beställa tolk i Lund\nI Lund beställs tolk via kommunens tolkcentral, helst två dagar i förväg.\n",
+    )
+    .unwrap();
+    let script = format!(
+        "/fil {}\n!vägledning lägg till\nHur beställer jag tolk i Lund?\n/fil {}\n!vägledning lägg till\n",
+        file.display(),
+        dir.path().join("saknas.md").display()
+    );
+    let out = lots(&["chat"], Some(&script));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("Inläst: tolk-lund – Tolk i Lund (1 avsnitt, sv, Lund). Aktiv version: 1."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("tolkcentral"), "answered from it: {stdout}");
+    assert!(stdout.contains("Hittar ingen fil"), "{stdout}");
+}
+
 fn check_config(text: &str, dir: &Path) -> Output {
     let path = dir.join("lots.toml");
     std::fs::write(&path, text).unwrap();

@@ -12,7 +12,10 @@ pub mod places;
 pub mod query;
 
 pub use document::{Document, Scope, Section};
-pub use load::{LoadReport, Rejection, fingerprint, load_dirs, load_file};
+pub use load::{
+    GUIDANCE_EXTENSIONS, Given, LoadReport, Rejection, fingerprint, load_bytes, load_dirs,
+    load_file,
+};
 pub use places::{Municipality, Place, Places, Region};
 pub mod glossary;
 pub mod index;

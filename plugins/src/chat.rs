@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use crate::reply::Reply;
 
 /// A message an adapter received, already decrypted and stripped of the mention of Lots.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Message {
     /// The adapter's event id; unique, so the same event is never handled twice.
     pub id: String,
@@ -22,6 +22,31 @@ pub struct Message {
     pub direct: bool,
     /// The thread the message is in, if any; replies go to the same thread.
     pub thread: Option<String>,
+    /// The event this message replies to, if it is a reply.
+    pub reply_to: Option<String>,
+    /// The file this message carries; its body is then empty.
+    pub attachment: Option<Attachment>,
+}
+
+/// A file sent in the chat, not yet downloaded.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file name the sender gave.
+    pub name: String,
+    /// Its size in bytes, if the sender said.
+    pub size: Option<u64>,
+    /// How the adapter finds the file again (for Matrix, the media source, which for an
+    /// encrypted file holds its key). Never logged.
+    pub handle: String,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("name", &self.name)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A reaction (👍, 👎, …) on an earlier event.
@@ -80,4 +105,9 @@ pub trait ChatPort: Send + Sync {
     async fn send_once(&self, room: &str, reply: &Reply, key: &str) -> Result<String, PortError>;
     /// The direct chat with `user`, created (encrypted) if there is none yet.
     async fn direct_room(&self, user: &str) -> Result<String, PortError>;
+    /// The file carried by the event `event` in `room`, if it carries one.
+    async fn attachment_of(&self, room: &str, event: &str)
+    -> Result<Option<Attachment>, PortError>;
+    /// Downloads (and, if encrypted, decrypts) a file; refuses one larger than `max_bytes`.
+    async fn download(&self, file: &Attachment, max_bytes: u64) -> Result<Vec<u8>, PortError>;
 }

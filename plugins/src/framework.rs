@@ -150,6 +150,12 @@ impl Framework {
                 tracing::error!(error = %chain(&e), "could not record the event as handled");
             }
         }
+        if msg.attachment.is_some() {
+            for plugin in &self.plugins {
+                plugin.on_file(&self.ctx, msg, role).await;
+            }
+            return Outcome::Silent;
+        }
         let command = split_command(&msg.body);
         if command.is_none() && !msg.addressed {
             return Outcome::NotForMe;

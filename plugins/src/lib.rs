@@ -17,7 +17,7 @@ pub mod role;
 pub mod routing;
 pub mod store;
 
-pub use chat::{ChatPort, Message, PortError, Reaction};
+pub use chat::{Attachment, ChatPort, Message, PortError, Reaction};
 pub use command::{CommandSpec, Invocation};
 pub use error::PluginError;
 pub use framework::{Framework, Outcome, RegistryError};
@@ -31,7 +31,7 @@ use std::sync::Arc;
 /// The built-in plugins, in the order they see free text. Routing comes before guidance:
 /// "vem ringer jag i Lund?" gets the contacts, not a passage.
 pub fn builtin(
-    library: guidance::Library,
+    guidance: guidance::GuidancePlugin,
     reminders: reminders::RemindersConfig,
     directory: routing::contacts::Directory,
     handoff_reminder_after: std::time::Duration,
@@ -44,7 +44,7 @@ pub fn builtin(
             directory,
             handoff_reminder_after,
         )),
-        Arc::new(guidance::GuidancePlugin::new(library)),
+        Arc::new(guidance),
     ]
 }
 

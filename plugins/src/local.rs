@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 
-use crate::chat::{ChatPort, Message, PortError};
+use crate::chat::{Attachment, ChatPort, Message, PortError};
 use crate::reply::Reply;
 
 /// Something sent through the port.
@@ -35,6 +35,8 @@ pub struct LocalPort {
     once: Mutex<std::collections::HashMap<String, String>>,
     /// Rooms that sending to fails in, and whether permanently (for tests of failure paths).
     failing: Mutex<std::collections::HashMap<String, bool>>,
+    /// Files seen in messages, by event id; here a file's handle is its path on this machine.
+    files: Mutex<std::collections::HashMap<String, Attachment>>,
 }
 
 impl LocalPort {
@@ -68,6 +70,16 @@ impl LocalPort {
             Some(p) => failing.insert(room.to_owned(), p),
             None => failing.remove(room),
         };
+    }
+
+    /// Remembers the file `msg` carries, so a later reply to it finds it.
+    pub fn saw(&self, msg: &Message) {
+        if let Some(file) = &msg.attachment {
+            self.files
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(msg.id.clone(), file.clone());
+        }
     }
 
     fn record(&self, room: &str, to: Option<&Message>, reply: &Reply) -> Result<String, PortError> {
@@ -128,5 +140,32 @@ impl ChatPort for LocalPort {
 
     async fn direct_room(&self, user: &str) -> Result<String, PortError> {
         Ok(format!("!dm-{user}"))
+    }
+
+    async fn attachment_of(
+        &self,
+        _room: &str,
+        event: &str,
+    ) -> Result<Option<Attachment>, PortError> {
+        Ok(self
+            .files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(event)
+            .cloned())
+    }
+
+    async fn download(&self, file: &Attachment, max_bytes: u64) -> Result<Vec<u8>, PortError> {
+        let size = std::fs::metadata(&file.handle)
+            .map_err(|e| PortError::permanent(format!("reading {}: {e}", file.name)))?
+            .len();
+        if size > max_bytes {
+            return Err(PortError::permanent(format!(
+                "{} is {size} bytes, more than {max_bytes}",
+                file.name
+            )));
+        }
+        std::fs::read(&file.handle)
+            .map_err(|e| PortError::permanent(format!("reading {}: {e}", file.name)))
     }
 }

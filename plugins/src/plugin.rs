@@ -60,6 +60,10 @@ pub trait Plugin: Send + Sync {
         Ok(None)
     }
 
+    /// A file someone sent (to Lots or in a room Lots is in), from a user of role `role`.
+    /// Nothing is replied; a later command can use it.
+    async fn on_file(&self, _ctx: &Context, _msg: &Message, _role: crate::role::Role) {}
+
     /// A reaction on a reply this plugin sent with a `meta` note.
     async fn on_reaction(
         &self,

@@ -1,20 +1,23 @@
 //! `lots chat`: the terminal adapter. The same plugins and framework as in Matrix, over the
 //! local chat port; the person at the terminal is an admin of their own machine. Interactive
 //! with a prompt on a terminal; line by line when piped (each line is a message, then exit).
+//! `/fil PATH` (or `/file PATH`) sends a file, as an attachment would in Matrix, so
+//! `!vägledning lägg till` can be tried here too.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use lots_plugins::guidance::Library;
+use lots_plugins::guidance::{Curator, CuratorConfig, GuidancePlugin, GuidanceSettings};
 use lots_plugins::local::LocalPort;
 use lots_plugins::reminders::RemindersConfig;
 use lots_plugins::routing::contacts::Directory;
-use lots_plugins::{Access, Db, Framework, Message, builtin};
+use lots_plugins::{Access, Attachment, Framework, Message, builtin};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use super::{open_answerer, runtime};
+use super::run::open_db;
+use super::{load_glossary, runtime};
 use crate::cli::GuidanceArgs;
 
 /// Who is typing, as far as the plugins know.
@@ -22,16 +25,24 @@ const LOCAL_USER: &str = "@du:localhost";
 const ROOM: &str = "!terminal:localhost";
 
 pub fn run(args: &GuidanceArgs) -> anyhow::Result<ExitCode> {
-    let (answerer, _) = open_answerer(args)?;
-    std::fs::create_dir_all(&args.data_dir)
-        .with_context(|| format!("creating {}", args.data_dir.display()))?;
-    let db_path = args.data_dir.join("lots.sqlite3");
-    let db = Db::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?;
-    runtime()?.block_on(chat(db, Library::new(answerer)))?;
+    let db = open_db(&args.data_dir)?;
+    let curator = Curator::open(
+        CuratorConfig {
+            dirs: args.guidance.clone(),
+            data_dir: args.data_dir.clone(),
+            glossary: load_glossary(args.glossary.as_deref())?,
+        },
+        db.clone(),
+    )?;
+    for rejected in curator.startup_rejections() {
+        eprintln!("skipped {rejected}");
+    }
+    let guidance = GuidancePlugin::new(Arc::new(curator), GuidanceSettings::default());
+    runtime()?.block_on(chat(db, guidance))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn chat(db: Db, library: Library) -> anyhow::Result<()> {
+async fn chat(db: lots_plugins::Db, guidance: GuidancePlugin) -> anyhow::Result<()> {
     let port = Arc::new(LocalPort::echoing(Box::new(std::io::stdout())));
     let access = Access {
         allowed_servers: vec!["localhost".into()],
@@ -42,14 +53,14 @@ async fn chat(db: Db, library: Library) -> anyhow::Result<()> {
     };
     let framework = Framework::new(
         builtin(
-            library,
+            guidance,
             RemindersConfig::default(),
             Directory::embedded(&lots_knowledge::Places::embedded()),
             std::time::Duration::from_secs(4 * 3600),
         ),
         access,
         db,
-        port,
+        port.clone(),
     )?;
     framework.start().await.map_err(anyhow::Error::msg)?;
     let interactive = std::io::stdin().is_terminal();
@@ -78,15 +89,37 @@ async fn chat(db: Db, library: Library) -> anyhow::Result<()> {
             continue;
         }
         n += 1;
-        let msg = Message {
+        let mut msg = Message {
             id: format!("$tty-{session}-{n}"),
             room: ROOM.into(),
             sender: LOCAL_USER.into(),
             body: body.to_owned(),
             addressed: true,
             direct: true,
-            thread: None,
+            ..Message::default()
         };
+        if let Some(path) = body
+            .strip_prefix("/fil ")
+            .or_else(|| body.strip_prefix("/file "))
+        {
+            let path = std::path::Path::new(path.trim());
+            let Ok(meta) = std::fs::metadata(path) else {
+                stdout
+                    .write_all(format!("Hittar ingen fil {}.\n\n", path.display()).as_bytes())
+                    .await?;
+                continue;
+            };
+            msg.body.clear();
+            msg.attachment = Some(Attachment {
+                name: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                size: Some(meta.len()),
+                handle: path.display().to_string(),
+            });
+            port.saw(&msg);
+        }
         framework.handle_message(&msg).await;
     }
     framework.shutdown().await;

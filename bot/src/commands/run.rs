@@ -2,28 +2,35 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use lots_plugins::guidance::Library;
-use lots_plugins::guidance::watch::Watcher;
+use anyhow::Context;
+use lots_plugins::Db;
+use lots_plugins::guidance::{Curator, CuratorConfig, GuidancePlugin};
 
-use super::{load_glossary, open_answerer, runtime};
-use crate::cli::GuidanceArgs;
+use super::{load_glossary, runtime};
 use crate::config::Config;
 
 pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
     let config = Config::load(path)?;
-    let (answerer, _) = open_answerer(&GuidanceArgs {
-        guidance: config.guidance.dirs.clone(),
-        glossary: config.guidance.glossary.clone(),
-        data_dir: config.data_dir.clone(),
-    })?;
-    let library = Library::new(answerer);
-    let watcher = Watcher::new(
-        config.guidance.dirs.clone(),
-        config.data_dir.join("index"),
-        load_glossary(config.guidance.glossary.as_deref())?,
-        library.clone(),
-    );
-    runtime()?.block_on(crate::matrix::run(config, library, watcher))?;
+    let db = open_db(&config.data_dir)?;
+    let curator = Curator::open(
+        CuratorConfig {
+            dirs: config.guidance.dirs.clone(),
+            data_dir: config.data_dir.clone(),
+            glossary: load_glossary(config.guidance.glossary.as_deref())?,
+        },
+        db.clone(),
+    )?;
+    let guidance = GuidancePlugin::new(Arc::new(curator), config.plugins.guidance.settings());
+    runtime()?.block_on(crate::matrix::run(config, db, guidance))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lots's own database in `data_dir`, created with the folder if needed.
+pub fn open_db(data_dir: &Path) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let path = data_dir.join("lots.sqlite3");
+    Db::open(&path).with_context(|| format!("opening {}", path.display()))
 }

@@ -18,9 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use lots_plugins::guidance::Library;
-use lots_plugins::guidance::watch::Watcher;
-use lots_plugins::{Db, Framework, Message, Reaction, Reply, builtin};
+use lots_plugins::guidance::GuidancePlugin;
+use lots_plugins::{Attachment, Db, Framework, Message, Reaction, Reply, builtin};
 use matrix_sdk::event_handler::EventHandlerHandle;
 use matrix_sdk::room::Room;
 use matrix_sdk::ruma::OwnedUserId;
@@ -36,18 +35,11 @@ use tokio_util::task::TaskTracker;
 use crate::config::Config;
 use sync::Backoff;
 
-/// How often the guidance folders are checked for changes.
-const GUIDANCE_POLL: Duration = Duration::from_secs(10);
-
 /// How long in-flight replies may take to finish at shutdown.
 const DRAIN: Duration = Duration::from_secs(30);
 
 /// Runs the bot until SIGINT or SIGTERM.
-pub async fn run(config: Config, library: Library, watcher: Watcher) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("creating {}", config.data_dir.display()))?;
-    let db_path = config.data_dir.join("lots.sqlite3");
-    let db = Db::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?;
+pub async fn run(config: Config, db: Db, guidance: GuidancePlugin) -> anyhow::Result<()> {
     let client = session::connect(&config).await?;
     let own = client
         .user_id()
@@ -57,7 +49,7 @@ pub async fn run(config: Config, library: Library, watcher: Watcher) -> anyhow::
     let port = Arc::new(port::MatrixPort::new(client.clone()));
     let framework = Arc::new(Framework::new(
         builtin(
-            library,
+            guidance,
             config.plugins.reminders.clone(),
             config.directory()?,
             Duration::from_secs(u64::from(config.plugins.routing.handoff_reminder_hours) * 3600),
@@ -70,10 +62,6 @@ pub async fn run(config: Config, library: Library, watcher: Watcher) -> anyhow::
 
     let stop = CancellationToken::new();
     tokio::spawn(stop_on_signal(stop.clone()));
-    // Edited guidance files are picked up while Lots runs (a bad file keeps the active version).
-    let (stop_watching, watching) = tokio::sync::watch::channel(false);
-    let watch_task = tokio::spawn(watcher.run(GUIDANCE_POLL, watching));
-
     if sync::first_sync(&client, &stop).await {
         let handlers = Arc::new(Handlers {
             framework: framework.clone(),
@@ -96,8 +84,6 @@ pub async fn run(config: Config, library: Library, watcher: Watcher) -> anyhow::
             tracing::warn!("some replies did not finish within {DRAIN:?}");
         }
     }
-    let _ = stop_watching.send(true);
-    let _ = watch_task.await;
     framework.shutdown().await;
     drop(framework);
     drop(client);
@@ -179,25 +165,34 @@ impl Handlers {
         if ev.sender == self.own || room.state() != RoomState::Joined {
             return;
         }
-        let MessageType::Text(text) = &ev.content.msgtype else {
-            return;
+        let (body, attachment) = match &ev.content.msgtype {
+            MessageType::Text(text) => (text.body.clone(), None),
+            // A file: no text, but an admin may load it as guidance next.
+            MessageType::File(file) => (String::new(), Some(port::attachment_of_file(file))),
+            _ => return,
         };
         if matches!(ev.content.relates_to, Some(Relation::Replacement(_))) {
             return; // an edit: the original was answered already
         }
-        let body = text.body.clone();
         let tracker = self.tracker.clone();
-        tracker.spawn(async move { self.handle_message(ev, room, body).await });
+        tracker.spawn(async move { self.handle_message(ev, room, body, attachment).await });
     }
 
-    async fn handle_message(&self, ev: OriginalSyncRoomMessageEvent, room: Room, body: String) {
+    async fn handle_message(
+        &self,
+        ev: OriginalSyncRoomMessageEvent,
+        room: Room,
+        body: String,
+        attachment: Option<Attachment>,
+    ) {
         let direct = is_direct(&room).await;
         let mentioned = ev
             .content
             .mentions
             .as_ref()
             .is_some_and(|m| m.user_ids.contains(&self.own));
-        let stripped = events::strip_leading_mention(&body, &self.names);
+        let stripped =
+            events::strip_leading_mention(&body, &self.names).filter(|_| attachment.is_none());
         let addressed = direct || mentioned || stripped.is_some();
         let msg = Message {
             id: ev.event_id.to_string(),
@@ -210,6 +205,14 @@ impl Handlers {
                 Some(Relation::Thread(t)) => Some(t.event_id.to_string()),
                 _ => None,
             },
+            reply_to: match &ev.content.relates_to {
+                Some(Relation::Reply(r)) => Some(r.in_reply_to.event_id.to_string()),
+                Some(Relation::Thread(t)) if !t.is_falling_back => {
+                    t.in_reply_to.as_ref().map(|r| r.event_id.to_string())
+                }
+                _ => None,
+            },
+            attachment,
         };
         let encrypted = match room.latest_encryption_state().await {
             Ok(state) => state.is_encrypted(),

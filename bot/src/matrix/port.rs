@@ -6,10 +6,16 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use lots_plugins::{ChatPort, Message, PortError, Reply};
+use lots_plugins::{Attachment, ChatPort, Message, PortError, Reply};
+use matrix_sdk::media::{MediaFormat, MediaRequestParameters};
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::relation::{InReplyTo, Thread};
+use matrix_sdk::ruma::events::room::MediaSource;
+use matrix_sdk::ruma::events::room::message::{FileMessageEventContent, MessageType};
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
+use matrix_sdk::ruma::events::{
+    AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
+};
 use matrix_sdk::ruma::{EventId, OwnedTransactionId, RoomId, TransactionId, UserId};
 use matrix_sdk::{Client, RoomState};
 
@@ -69,6 +75,16 @@ fn is_forbidden(e: &matrix_sdk::Error) -> bool {
         .is_some_and(|api| api.status_code.as_u16() == 403)
 }
 
+/// A file message as the plugins see it; the media source (with its key, for an encrypted
+/// file) becomes the opaque handle.
+pub fn attachment_of_file(file: &FileMessageEventContent) -> Attachment {
+    Attachment {
+        name: file.filename.clone().unwrap_or_else(|| file.body.clone()),
+        size: file.info.as_ref().and_then(|i| i.size).map(u64::from),
+        handle: serde_json::to_string(&file.source).unwrap_or_default(),
+    }
+}
+
 /// The content of a reply: plain and escaped HTML.
 pub fn content_of(reply: &Reply) -> RoomMessageEventContent {
     RoomMessageEventContent::notice_html(reply.plain.clone(), reply.html())
@@ -115,5 +131,62 @@ impl ChatPort for MatrixPort {
             .await
             .map_err(|e| PortError::transient(format!("creating a direct chat: {e}")))?;
         Ok(room.room_id().to_string())
+    }
+
+    async fn attachment_of(
+        &self,
+        room: &str,
+        event: &str,
+    ) -> Result<Option<Attachment>, PortError> {
+        let room_id = RoomId::parse(room)
+            .map_err(|e| PortError::permanent(format!("room id {room}: {e}")))?;
+        let event_id =
+            EventId::parse(event).map_err(|e| PortError::permanent(format!("event id: {e}")))?;
+        let Some(room) = self.client.get_room(&room_id) else {
+            return Err(PortError::permanent(format!("not in room {room_id}")));
+        };
+        let found = match room.event(&event_id, None).await {
+            Ok(found) => found,
+            Err(e)
+                if e.as_client_api_error()
+                    .is_some_and(|a| a.status_code.as_u16() == 404) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(PortError::transient(format!("fetching the event: {e}"))),
+        };
+        let Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
+            SyncMessageLikeEvent::Original(ev),
+        ))) = found.raw().deserialize()
+        else {
+            return Ok(None);
+        };
+        Ok(match &ev.content.msgtype {
+            MessageType::File(file) => Some(attachment_of_file(file)),
+            _ => None,
+        })
+    }
+
+    async fn download(&self, file: &Attachment, max_bytes: u64) -> Result<Vec<u8>, PortError> {
+        let source: MediaSource = serde_json::from_str(&file.handle)
+            .map_err(|e| PortError::permanent(format!("not a media source: {e}")))?;
+        let request = MediaRequestParameters {
+            source,
+            format: MediaFormat::File,
+        };
+        // Decrypts an encrypted file with the key from its event; nothing is cached on disk.
+        let bytes = self
+            .client
+            .media()
+            .get_media_content(&request, false)
+            .await
+            .map_err(|e| PortError::transient(format!("downloading: {e}")))?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(PortError::permanent(format!(
+                "{} bytes, more than {max_bytes}",
+                bytes.len()
+            )));
+        }
+        Ok(bytes)
     }
 }

@@ -6,6 +6,7 @@
 //! ([`LoadReport`]); whether to serve a partial load is the caller's decision.
 
 mod front_matter;
+mod given;
 mod markdown;
 mod pdf;
 mod text;
@@ -18,6 +19,7 @@ use crate::document::Document;
 use crate::places::Places;
 
 pub use front_matter::FrontMatter;
+pub use given::Given;
 
 /// Why one file was not loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,32 +126,57 @@ pub fn fingerprint(dirs: &[PathBuf]) -> u64 {
 
 /// Loads one guidance file by its extension.
 pub fn load_file(path: &Path, places: &Places) -> Result<Document, Rejection> {
-    let ext = path
+    let bytes = std::fs::read(path)
+        .map_err(|e| Rejection::new(path, None, format!("cannot read the file: {e}")))?;
+    load_bytes(path, &bytes, &Given::default(), places)
+}
+
+/// Loads a file's contents; `name` gives the extension, the id of a text or PDF file, and the
+/// name in every rejection. `given` metadata applies to text and PDF files; a Markdown file
+/// carries its own in the front matter, so giving any for one is an error.
+pub fn load_bytes(
+    name: &Path,
+    bytes: &[u8],
+    given: &Given,
+    places: &Places,
+) -> Result<Document, Rejection> {
+    let ext = name
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_lowercase();
-    if ext == "pdf" {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Rejection::new(path, None, format!("cannot read the file: {e}")))?;
-        return pdf::parse(path, &bytes);
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Rejection::new(
-            path,
-            None,
-            format!("cannot read the file as UTF-8 text: {e}"),
-        )
-    })?;
-    match ext.as_str() {
-        "md" => markdown::parse(path, &text, places),
-        "txt" => text::parse(path, &text),
-        _ => Err(Rejection::new(
-            path,
-            None,
-            format!("unsupported file type \".{ext}\"; use .md, .txt or .pdf"),
-        )),
-    }
+    let doc = match ext.as_str() {
+        "pdf" => pdf::parse(name, bytes)?,
+        "md" | "txt" => {
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                Rejection::new(
+                    name,
+                    None,
+                    format!("cannot read the file as UTF-8 text: {e}"),
+                )
+            })?;
+            if ext == "md" {
+                if !given.is_empty() {
+                    return Err(Rejection::new(
+                        name,
+                        None,
+                        "a Markdown file has its title, language and scope in its front matter; \
+                         write them there instead of giving them as options",
+                    ));
+                }
+                return markdown::parse(name, text, places);
+            }
+            text::parse(name, text)?
+        }
+        _ => {
+            return Err(Rejection::new(
+                name,
+                None,
+                format!("unsupported file type \".{ext}\"; use .md, .txt or .pdf"),
+            ));
+        }
+    };
+    given.apply(name, doc, places)
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

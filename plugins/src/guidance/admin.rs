@@ -1,6 +1,7 @@
 //! `!vägledning` / `!guidance` for admins: what Lots answers from (status, the documents, one
-//! document's sections) and where the guidance has gaps (questions it could not answer, and
-//! sections that got 👎).
+//! document's sections), changing it (load a file, remove a document, versions, rollback, the
+//! audit log) and where the guidance has gaps (questions it could not answer, and sections that
+//! got 👎).
 
 use std::collections::BTreeMap;
 
@@ -8,24 +9,25 @@ use jiff::Timestamp;
 use lots_knowledge::SectionRecord;
 use lots_knowledge::analysis::Lang;
 
-use super::Library;
-use super::feedback::{GAPS_RETENTION_DAYS, disliked_since, gaps_since};
+use super::GuidancePlugin;
+use super::feedback::{disliked_since, gaps_since};
+use super::grammar::{Sub, parse};
+use super::versions;
 use crate::command::Invocation;
 use crate::error::PluginError;
 use crate::plugin::Context;
 use crate::reply::Reply;
 
-pub(super) fn command(
-    library: &Library,
+/// Audit entries shown by `logg`.
+const LOG_LINES: usize = 20;
+
+pub(super) async fn command(
+    plugin: &GuidancePlugin,
     ctx: &Context,
     inv: Invocation<'_>,
 ) -> Result<Reply, PluginError> {
     let sv = inv.lang == Lang::Sv;
-    let (sub, rest) = inv
-        .args
-        .trim()
-        .split_once(char::is_whitespace)
-        .unwrap_or((inv.args.trim(), ""));
+    let library = plugin.curator.library();
     let sections = || {
         library
             .current()
@@ -33,46 +35,163 @@ pub(super) fn command(
             .all_sections()
             .map_err(|e| PluginError::internal("listing the guidance", e))
     };
-    match sub.to_lowercase().as_str() {
-        "" | "status" => {
-            let answerer = library.current();
+    let pick = |a: String, b: String| if sv { a } else { b };
+    match parse(inv.args)? {
+        Sub::Status => {
             let all = sections()?;
             let docs = by_document(&all).len();
-            let location = answerer
-                .index()
-                .location()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "minnet".into());
-            Ok(Reply::text(if sv {
-                format!(
-                    "Lots svarar ur {docs} dokument med {} avsnitt (index: {location}).",
-                    all.len()
+            let active = plugin.curator.active()?;
+            let since = if active.at == 0 {
+                pick(
+                    "mapparna som de är, inga ändringar i chatten".into(),
+                    "the folders as they are, no changes in chat".into(),
                 )
             } else {
-                format!(
-                    "Lots answers from {docs} documents with {} sections (index: {location}).",
-                    all.len()
+                pick(
+                    format!("sedan {} av {}", when(active.at), active.by),
+                    format!("since {} by {}", when(active.at), active.by),
                 )
-            }))
+            };
+            Ok(Reply::text(pick(
+                format!(
+                    "Lots svarar ur {docs} dokument med {} avsnitt.\nAktiv version: {} ({since}).",
+                    all.len(),
+                    active.number
+                ),
+                format!(
+                    "Lots answers from {docs} documents with {} sections.\nActive version: {} ({since}).",
+                    all.len(),
+                    active.number
+                ),
+            )))
         }
-        "lista" | "list" => {
+        Sub::Add(given) => {
+            let file = super::upload::find(ctx, &plugin.recent, inv.msg).await?;
+            let bytes =
+                super::upload::download(ctx, &file, plugin.settings.max_upload_bytes).await?;
+            tracing::info!(admin = %inv.msg.sender, file = %file.name, bytes = bytes.len(), "loading uploaded guidance");
+            let loaded = plugin
+                .curator
+                .add(&inv.msg.sender, &file.name, bytes, given)
+                .await?;
+            plugin.recent.forget(&inv.msg.room, &inv.msg.sender, &file);
+            let d = &loaded.doc;
+            let scope = scope_of(
+                &d.scope.municipalities,
+                &d.scope
+                    .regions
+                    .iter()
+                    .map(|r| r.name().to_owned())
+                    .collect::<Vec<_>>(),
+                sv,
+            );
+            let mut out = pick(
+                format!(
+                    "Inläst: {} – {} ({} avsnitt, {}, {scope}). Aktiv version: {}.",
+                    d.id,
+                    d.title,
+                    d.sections.len(),
+                    d.lang.code(),
+                    loaded.version
+                ),
+                format!(
+                    "Loaded: {} – {} ({} sections, {}, {scope}). Active version: {}.",
+                    d.id,
+                    d.title,
+                    d.sections.len(),
+                    d.lang.code(),
+                    loaded.version
+                ),
+            );
+            if let Some(old) = &loaded.replaced {
+                out.push_str(&pick(
+                    format!("\nDen ersätter det tidigare dokumentet med samma id ({old})."),
+                    format!("\nIt replaces the earlier document with the same id ({old})."),
+                ));
+            }
+            for (wsv, wen) in &loaded.warnings {
+                out.push_str(&format!("\n⚠ {}", pick(wsv.clone(), wen.clone())));
+            }
+            Ok(Reply::text(out))
+        }
+        Sub::Remove(id) => {
+            let version = plugin.curator.remove(&inv.msg.sender, &id).await?;
+            Ok(Reply::text(pick(
+                format!(
+                    "{id} är borttaget; Lots svarar inte längre ur det. Aktiv version: {version}. (Ångra med !vägledning återställ {}.)",
+                    version - 1
+                ),
+                format!(
+                    "{id} is removed; Lots no longer answers from it. Active version: {version}. (Undo with !guidance rollback {}.)",
+                    version - 1
+                ),
+            )))
+        }
+        Sub::Versions => {
+            let active = plugin.curator.active()?.number;
+            let all = versions::versions(&ctx.db)
+                .map_err(|e| PluginError::internal("listing versions", e))?;
+            let lines: Vec<String> = all
+                .iter()
+                .take(30)
+                .map(|v| {
+                    let mark = if v.number == active { " ◀" } else { "" };
+                    if v.number == 0 {
+                        pick(
+                            format!("v0 – bara mapparna{mark}"),
+                            format!("v0 – the folders alone{mark}"),
+                        )
+                    } else {
+                        format!(
+                            "v{} – {} – {} – {}{mark}",
+                            v.number,
+                            when(v.at),
+                            v.by,
+                            v.summary
+                        )
+                    }
+                })
+                .collect();
+            Ok(Reply::text(lines.join("\n")))
+        }
+        Sub::Rollback(version) => {
+            plugin.curator.rollback(&inv.msg.sender, version).await?;
+            Ok(Reply::text(pick(
+                format!("Version {version} används igen."),
+                format!("Version {version} is in use again."),
+            )))
+        }
+        Sub::Log => {
+            let log = versions::audit_log(&ctx.db, LOG_LINES)
+                .map_err(|e| PluginError::internal("reading the audit log", e))?;
+            if log.is_empty() {
+                return Ok(Reply::text(pick(
+                    "Loggen är tom: ingen har ändrat vägledningen än.".into(),
+                    "The log is empty: nobody has changed the guidance yet.".into(),
+                )));
+            }
+            let lines: Vec<String> = log
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} – {} – {} {}",
+                        when(e.at),
+                        e.by,
+                        action_name(&e.action, sv),
+                        e.detail
+                    )
+                })
+                .collect();
+            Ok(Reply::text(lines.join("\n")))
+        }
+        Sub::List => {
             let all = sections()?;
             let today = crate::today().to_string();
             let lines: Vec<String> = by_document(&all)
                 .into_values()
                 .map(|s| {
                     let first = s[0];
-                    let scope = if first.municipalities.is_empty() && first.regions.is_empty() {
-                        if sv {
-                            "nationell".to_owned()
-                        } else {
-                            "national".to_owned()
-                        }
-                    } else {
-                        [first.municipalities.clone(), first.regions.clone()]
-                            .concat()
-                            .join(", ")
-                    };
+                    let scope = scope_of(&first.municipalities, &first.regions, sv);
                     let outdated = first
                         .review_by
                         .as_deref()
@@ -99,8 +218,8 @@ pub(super) fn command(
                 .collect();
             Ok(Reply::text(lines.join("\n")))
         }
-        "visa" | "show" => {
-            let id = rest.trim();
+        Sub::Show(id) => {
+            let id = id.as_str();
             let all = sections()?;
             let docs = by_document(&all);
             let Some(s) = docs.get(id) else {
@@ -132,25 +251,15 @@ pub(super) fn command(
             }
             Ok(Reply::text(out.trim_end().to_owned()))
         }
-        "luckor" | "gaps" => {
-            let days: i64 = if rest.trim().is_empty() {
-                30
-            } else {
-                rest.trim()
-                    .parse()
-                    .ok()
-                    .filter(|d| (1..=GAPS_RETENTION_DAYS).contains(d))
-                    .ok_or_else(|| {
-                        PluginError::user(
-                            format!(
-                                "Skriv antal dagar, 1–{GAPS_RETENTION_DAYS}: !vägledning luckor 30"
-                            ),
-                            format!(
-                                "Write a number of days, 1–{GAPS_RETENTION_DAYS}: !guidance gaps 30"
-                            ),
-                        )
-                    })?
-            };
+        Sub::Gaps(days) => {
+            let retention = plugin.settings.gaps_retention_days;
+            let days = days.unwrap_or(30.min(retention));
+            if !(1..=retention).contains(&days) {
+                return Err(PluginError::user(
+                    format!("Skriv antal dagar, 1–{retention}: !vägledning luckor 30"),
+                    format!("Write a number of days, 1–{retention}: !guidance gaps 30"),
+                ));
+            }
             let since = Timestamp::now().as_second() - days * 86_400;
             let gaps =
                 gaps_since(&ctx.db, since).map_err(|e| PluginError::internal("reading gaps", e))?;
@@ -180,14 +289,6 @@ pub(super) fn command(
             }
             Ok(Reply::text(out))
         }
-        other => Err(PluginError::user(
-            format!(
-                "Jag känner inte till !vägledning {other}. Skriv: !vägledning status, lista, visa <id> eller luckor."
-            ),
-            format!(
-                "I don't know !guidance {other}. Write: !guidance status, list, show <id> or gaps."
-            ),
-        )),
     }
 }
 
@@ -198,4 +299,37 @@ fn by_document(all: &[SectionRecord]) -> BTreeMap<String, Vec<&SectionRecord>> {
         docs.entry(s.doc.clone()).or_default().push(s);
     }
     docs
+}
+
+/// Seconds since the epoch as Swedish local time, `2026-11-29 14:03`.
+fn when(at: i64) -> String {
+    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
+    Timestamp::from_second(at)
+        .map(|t| {
+            t.to_zoned_datetime(tz)
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_string())
+}
+
+fn action_name(action: &str, sv: bool) -> &str {
+    match (action, sv) {
+        ("load", true) => "läste in",
+        ("replace", true) => "ersatte",
+        ("remove", true) => "tog bort",
+        ("rollback", true) => "återställde",
+        ("refused", true) => "avvisade",
+        ("folders", true) => "läste om mapparna:",
+        ("folders", false) => "reloaded the folders:",
+        ("refused", false) => "refused",
+        (a, _) => a,
+    }
+}
+
+fn scope_of(municipalities: &[String], regions: &[String], sv: bool) -> String {
+    if municipalities.is_empty() && regions.is_empty() {
+        return if sv { "nationell" } else { "national" }.to_owned();
+    }
+    [municipalities, regions].concat().join(", ")
 }

@@ -20,17 +20,19 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE feedback (
     "CREATE TABLE gaps (id INTEGER PRIMARY KEY, question TEXT NOT NULL, lang TEXT NOT NULL, at INTEGER NOT NULL);
      CREATE INDEX gaps_at ON gaps (at);"];
 
-/// Unanswered questions are kept this long, then deleted.
-pub const GAPS_RETENTION_DAYS: i64 = 90;
-
 /// Records a question Lots could not answer — the text only, never who asked, and nothing
-/// that holds a personal identity number. Old ones are deleted on the way.
-pub(super) fn record_gap(db: &Db, question: &str, lang: &str) -> Result<(), DbError> {
+/// that holds a personal identity number. Ones older than `retention_days` are deleted on the way.
+pub(super) fn record_gap(
+    db: &Db,
+    question: &str,
+    lang: &str,
+    retention_days: i64,
+) -> Result<(), DbError> {
     let now = now();
     let conn = db.lock();
     conn.execute(
         "DELETE FROM gaps WHERE at < ?1",
-        [now - GAPS_RETENTION_DAYS * 86_400],
+        [now - retention_days * 86_400],
     )
     .map_err(|e| DbError::new("deleting old gaps", e))?;
     if crate::privacy::contains_identity_number(question) {

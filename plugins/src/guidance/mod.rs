@@ -3,11 +3,16 @@
 //! answers (a hash of the question, the section, the vote and the time; never who voted).
 
 mod admin;
+pub mod curator;
 mod feedback;
+pub mod grammar;
 pub mod render;
-pub mod watch;
+mod upload;
+pub mod versions;
+mod watch;
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use lots_knowledge::{Answerer, Answers, Asker};
@@ -15,13 +20,14 @@ use lots_knowledge::{Answerer, Answers, Asker};
 use crate::chat::{Message, Reaction};
 use crate::command::{CommandSpec, Invocation};
 use crate::error::PluginError;
-use crate::plugin::{Context, Plugin};
+use crate::plugin::{Background, Context, Plugin};
 use crate::reply::Reply;
 use crate::role::Role;
 
-pub use feedback::{
-    Feedback, GAPS_RETENTION_DAYS, Vote, all as all_feedback, disliked_since, gaps_since,
-};
+pub use curator::{Curator, CuratorConfig, FolderCheck, Loaded};
+pub use upload::FILE_WINDOW;
+
+pub use feedback::{Feedback, Vote, all as all_feedback, disliked_since, gaps_since};
 pub use render::{citation, render};
 
 /// Longest question answered, in characters.
@@ -48,15 +54,49 @@ impl Library {
     }
 }
 
-/// Answers from the guidance.
+/// How the guidance plugin behaves (`[plugins.guidance]`).
+#[derive(Debug, Clone)]
+pub struct GuidanceSettings {
+    /// Where problems with the guidance folders are reported, if anywhere.
+    pub admin_room: Option<String>,
+    /// Largest file an admin can load.
+    pub max_upload_bytes: u64,
+    /// Unanswered questions are kept this many days, then deleted.
+    pub gaps_retention_days: i64,
+    /// How often the guidance folders are checked for changes.
+    pub watch_interval: Duration,
+}
+
+impl Default for GuidanceSettings {
+    fn default() -> Self {
+        GuidanceSettings {
+            admin_room: None,
+            max_upload_bytes: 10_000_000,
+            gaps_retention_days: 90,
+            watch_interval: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Answers from the guidance; lets admins change it.
 pub struct GuidancePlugin {
+    curator: Arc<Curator>,
     library: Library,
+    settings: GuidanceSettings,
+    recent: upload::RecentFiles,
+    watcher: Background,
 }
 
 impl GuidancePlugin {
-    /// A plugin answering from `library`.
-    pub fn new(library: Library) -> Self {
-        GuidancePlugin { library }
+    /// A plugin answering from what `curator` serves.
+    pub fn new(curator: Arc<Curator>, settings: GuidanceSettings) -> Self {
+        GuidancePlugin {
+            library: curator.library().clone(),
+            curator,
+            settings,
+            recent: upload::RecentFiles::default(),
+            watcher: Background::new(),
+        }
     }
 
     async fn answer(
@@ -94,7 +134,12 @@ impl GuidancePlugin {
         .map_err(|e| PluginError::internal("answering a question", e))?
         .map_err(|e| PluginError::internal("searching the guidance", e))?;
         if answers.no_answer
-            && let Err(e) = feedback::record_gap(&ctx.db, question, answers.lang.code())
+            && let Err(e) = feedback::record_gap(
+                &ctx.db,
+                question,
+                answers.lang.code(),
+                self.settings.gaps_retention_days,
+            )
         {
             tracing::error!(error = %crate::error::chain(&e), "recording an unanswered question");
         }
@@ -129,10 +174,10 @@ impl Plugin for GuidancePlugin {
                 name: "guidance",
                 sv: &["vägledning"],
                 en: &["guidance"],
-                usage_sv: "status | lista | visa <id> | luckor [dagar]",
-                usage_en: "status | list | show <id> | gaps [days]",
-                help_sv: "vilken vägledning Lots svarar ur, och vad personalen frågat som den inte kunde besvara",
-                help_en: "which guidance Lots answers from, and what staff asked that it could not answer",
+                usage_sv: "status | lista | visa <id> | lägg till [--titel … --språk … --kommun … --region … --källa …] | ta bort <id> | versioner | återställ <version> | logg | luckor [dagar]",
+                usage_en: "status | list | show <id> | add [--title … --lang … --municipality … --region … --source …] | remove <id> | versions | rollback <version> | log | gaps [days]",
+                help_sv: "vilken vägledning Lots svarar ur; läs in en fil du just skickat, ta bort, återställ; vad personalen frågat som den inte kunde besvara",
+                help_en: "which guidance Lots answers from; load a file you just sent, remove, roll back; what staff asked that it could not answer",
                 role: Role::Admin,
                 free_text: false,
             },
@@ -140,12 +185,36 @@ impl Plugin for GuidancePlugin {
     }
 
     async fn on_start(&self, ctx: &Context) -> Result<(), PluginError> {
-        feedback::migrate(&ctx.db).map_err(|e| PluginError::internal("feedback tables", e))
+        feedback::migrate(&ctx.db).map_err(|e| PluginError::internal("feedback tables", e))?;
+        let rejected = self.curator.startup_rejections();
+        if !rejected.is_empty() {
+            tracing::warn!(rejected = ?rejected, "guidance files left out at start");
+            watch::report(&*ctx.port, self.settings.admin_room.as_deref(), rejected).await;
+        }
+        let (curator, port) = (self.curator.clone(), ctx.port.clone());
+        let (room, interval) = (
+            self.settings.admin_room.clone(),
+            self.settings.watch_interval,
+        );
+        self.watcher
+            .spawn(move |stop| watch::watch(curator, port, room, interval, stop));
+        Ok(())
+    }
+
+    async fn on_shutdown(&self, _ctx: &Context) {
+        self.watcher.stop().await;
+    }
+
+    async fn on_file(&self, _ctx: &Context, msg: &Message, role: Role) {
+        // Only admins load guidance; nobody else's file (or its key) is kept.
+        if role >= Role::Admin {
+            self.recent.remember(msg);
+        }
     }
 
     async fn on_command(&self, ctx: &Context, inv: Invocation<'_>) -> Result<Reply, PluginError> {
         if inv.command == "guidance" {
-            return admin::command(&self.library, ctx, inv);
+            return admin::command(self, ctx, inv).await;
         }
         if inv.args.is_empty() {
             return Err(PluginError::user(

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use lots_plugins::guidance::{Library, Vote, all_feedback};
+use lots_plugins::guidance::{GuidanceSettings, Vote, all_feedback};
 use lots_plugins::local::LocalPort;
 use lots_plugins::reminders::RemindersConfig;
 use lots_plugins::{
@@ -12,7 +12,7 @@ use lots_plugins::{
     Role, builtin,
 };
 
-use crate::{ANNA, access, answerer, directory, msg, setup, setup_with};
+use crate::{ANNA, access, directory, msg, setup, setup_with};
 
 #[tokio::test]
 async fn a_direct_question_gets_a_cited_answer_as_a_reply() {
@@ -274,7 +274,12 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
     let port = Arc::new(LocalPort::new());
     let ok = Framework::new(
         builtin(
-            Library::new(answerer()),
+            crate::guidance(
+                &db,
+                dir.path(),
+                vec![crate::fixtures().join("guidance")],
+                GuidanceSettings::default(),
+            ),
             RemindersConfig::default(),
             directory(),
             crate::HANDOFF_REMINDER,
@@ -306,7 +311,12 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
         }
     }
     let mut plugins = builtin(
-        Library::new(answerer()),
+        crate::guidance(
+            &db,
+            dir.path(),
+            vec![crate::fixtures().join("guidance")],
+            GuidanceSettings::default(),
+        ),
         RemindersConfig::default(),
         directory(),
         crate::HANDOFF_REMINDER,

@@ -5,19 +5,44 @@ mod admin;
 mod framework;
 mod reminders;
 mod routing;
+mod upload;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lots_knowledge::{Answerer, Glossary, GuidanceIndex, Places, load_dirs};
-use lots_plugins::guidance::Library;
+use lots_plugins::guidance::{Curator, CuratorConfig, GuidancePlugin, GuidanceSettings};
 use lots_plugins::local::LocalPort;
 use lots_plugins::reminders::RemindersConfig;
 use lots_plugins::{Access, Db, Framework, Message, Plugin, builtin};
 
+/// The fixture guidance folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+/// The guidance plugin over `dirs`, keeping its index and files in `data_dir`.
+pub fn guidance(
+    db: &Db,
+    data_dir: &Path,
+    dirs: Vec<PathBuf>,
+    settings: GuidanceSettings,
+) -> GuidancePlugin {
+    let curator = Curator::open(
+        CuratorConfig {
+            dirs,
+            data_dir: data_dir.to_owned(),
+            glossary: Glossary::embedded(),
+        },
+        db.clone(),
+    )
+    .unwrap();
+    GuidancePlugin::new(Arc::new(curator), settings)
+}
+
 pub fn answerer() -> Answerer {
     let places = Places::embedded();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/guidance");
+    let dir = fixtures().join("guidance");
     let report = load_dirs(&[dir], &places);
     assert!(report.is_clean(), "{:?}", report.rejected);
     Answerer::new(
@@ -56,7 +81,12 @@ pub async fn setup_with(extra: Vec<Arc<dyn Plugin>>, per_minute: u32) -> Setup {
     let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
     let port = Arc::new(LocalPort::new());
     let mut plugins = builtin(
-        Library::new(answerer()),
+        guidance(
+            &db,
+            dir.path(),
+            vec![fixtures().join("guidance")],
+            GuidanceSettings::default(),
+        ),
         RemindersConfig::default(),
         directory(),
         HANDOFF_REMINDER,
@@ -89,7 +119,7 @@ pub fn msg(id: &str, sender: &str, body: &str, direct: bool) -> Message {
         body: body.into(),
         addressed: direct,
         direct,
-        thread: None,
+        ..Message::default()
     }
 }
 
