@@ -2,6 +2,7 @@
 //! end-to-end-encrypting Matrix users. See `lots_tests` for the harness.
 
 mod conversation;
+mod guidance;
 mod reminders;
 mod resilience;
 mod routing;

@@ -224,6 +224,27 @@ impl User {
         self.send_content(room, content).await
     }
 
+    /// Sends a file (encrypted in an encrypted room, as clients do); returns its event id.
+    pub async fn send_file(
+        &self,
+        room: &Room,
+        name: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> OwnedEventId {
+        let mime: mime::Mime = mime.parse().expect("a MIME type");
+        self.own(room)
+            .send_attachment(
+                name,
+                &mime,
+                bytes,
+                matrix_sdk::attachment::AttachmentConfig::new(),
+            )
+            .await
+            .expect("sending a file")
+            .event_id
+    }
+
     /// Sends any message content as this user; returns its event id.
     pub async fn send_content(
         &self,

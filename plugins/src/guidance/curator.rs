@@ -282,9 +282,8 @@ impl Curator {
             self.audit(FOLDERS, "refused", &why.join("; "));
             return FolderCheck::Rejected(why);
         }
-        let manifest = match self.active_manifest() {
-            Ok(m) => m,
-            Err(_) => return FolderCheck::Rejected(vec!["reading the active version".into()]),
+        let Ok(manifest) = self.active_manifest() else {
+            return FolderCheck::Rejected(vec!["reading the active version".into()]);
         };
         match self.build_checked(&report.documents, &manifest).await {
             Ok(answerer) => {

@@ -1,0 +1,194 @@
+//! Admins change the guidance from an encrypted room: they upload a file (an encrypted
+//! attachment), Lots loads it and answers from it right away; a PDF loaded by replying to it; a
+//! broken file changes nothing; staff cannot load; rollback restores the earlier answer; a
+//! restart keeps the active version; the gaps report lists what Lots could not answer.
+
+use std::path::PathBuf;
+
+use lots_tests::bot::{Bot, BotOptions};
+use lots_tests::synapse::Synapse;
+use lots_tests::user::User;
+use matrix_sdk::room::Room;
+use matrix_sdk::ruma::OwnedEventId;
+use matrix_sdk::ruma::events::relation::{InReplyTo, Reply};
+use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
+
+use crate::{REPLY, unique};
+
+const TOLK_LUND: &str = "+++\nid = \"tolk-lund\"\ntitle = \"Tolk i Lund\"\nlang = \"sv\"\nsource = \"Lunds kommun\"\n+++\n\n## Beställa tolk till samtal\nTolk beställs via kommunens tolkcentral på 070-174 06 44 (exempelnummer), helst två dagar i förväg.\n";
+const TOLK_Q: &str = "!fråga Hur beställer jag tolk till ett samtal?";
+
+/// Sends `body` and returns the bot's reply to it.
+async fn say(user: &User, room: &Room, bot: &Bot, body: &str) -> String {
+    let id = user.send(room, body).await;
+    user.reply_to(&id, &bot.user_id, REPLY).await.body
+}
+
+/// Sends `body` as a reply to `target` and returns the bot's reply.
+async fn say_replying(
+    user: &User,
+    room: &Room,
+    bot: &Bot,
+    target: &OwnedEventId,
+    body: &str,
+) -> String {
+    let mut content = RoomMessageEventContent::text_plain(body);
+    content.relates_to = Some(Relation::Reply(Reply::new(InReplyTo::new(target.clone()))));
+    let id = user.send_content(room, content).await;
+    user.reply_to(&id, &bot.user_id, REPLY).await.body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_uploads_markdown_in_an_encrypted_room_and_staff_get_answers_from_it() {
+    let hs = Synapse::shared();
+    let anna = User::register(&hs.url, &unique("anna")).await;
+    let bo = User::register(&hs.url, &unique("bo")).await;
+    let bot = Bot::start(
+        hs,
+        &unique("lots"),
+        BotOptions {
+            admins: vec![anna.user_id.to_string()],
+            ..BotOptions::default()
+        },
+    )
+    .await;
+    let room = anna.room(true, &[&bo], &bot.user_id).await;
+
+    let before = say(&bo, &room, &bot, TOLK_Q).await;
+    assert!(!before.contains("tolkcentral"), "{before}");
+
+    // Staff cannot load guidance.
+    bo.send_file(&room, "tolk-lund.md", "text/markdown", TOLK_LUND.into())
+        .await;
+    let refused = say(&bo, &room, &bot, "!vägledning lägg till").await;
+    assert!(refused.contains("rollen administratör"), "{refused}");
+
+    // The admin's file, an encrypted attachment, then the command right after it.
+    anna.send_file(&room, "tolk-lund.md", "text/markdown", TOLK_LUND.into())
+        .await;
+    let loaded = say(&anna, &room, &bot, "!vägledning lägg till").await;
+    assert!(
+        loaded.starts_with(
+            "Inläst: tolk-lund – Tolk i Lund (1 avsnitt, sv, nationell). Aktiv version: 1."
+        ),
+        "{loaded}"
+    );
+    let after = say(&bo, &room, &bot, TOLK_Q).await;
+    assert!(
+        after.contains("tolkcentral") && after.contains("Tolk i Lund"),
+        "answered and cited from the new file: {after}"
+    );
+
+    // A broken file is refused with file and line; the answers stay.
+    let broken = TOLK_LUND.replace("lang = \"sv\"", "lang = \"sv\"\nregions = [\"Söder\"]");
+    anna.send_file(&room, "tolk-lund.md", "text/markdown", broken.into_bytes())
+        .await;
+    let refused = say(&anna, &room, &bot, "!vägledning lägg till").await;
+    assert!(
+        refused.contains("Filen laddades inte")
+            && refused.contains("tolk-lund.md:5: unknown region"),
+        "{refused}"
+    );
+    assert_eq!(say(&bo, &room, &bot, TOLK_Q).await, after);
+
+    // What Lots could not answer reaches the curators, without names.
+    let gap = say(
+        &bo,
+        &room,
+        &bot,
+        "!fråga Vilka skatteregler gäller för tolkarvoden?",
+    )
+    .await;
+    assert!(gap.starts_with("Jag har inget säkert svar"), "{gap}");
+    let gaps = say(&anna, &room, &bot, "!vägledning luckor 7").await;
+    assert!(
+        gaps.contains("1× Vilka skatteregler gäller för tolkarvoden?"),
+        "{gaps}"
+    );
+    assert!(!gaps.contains(bo.user_id.as_str()), "{gaps}");
+    let log = say(&anna, &room, &bot, "!vägledning logg").await;
+    assert!(
+        log.contains(&format!(
+            "{} – läste in tolk-lund (tolk-lund.md) → v1",
+            anna.user_id
+        )),
+        "{log}"
+    );
+    assert!(
+        !bot.log().contains("tolkcentral"),
+        "no file contents in the log"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pdf_loaded_by_reply_survives_a_restart_and_rollback_restores_the_earlier_answer() {
+    let hs = Synapse::shared();
+    // The fixtures without the PDF, so only the upload can answer questions about the shelter.
+    let folder = tempfile::tempdir().unwrap();
+    let fixtures = lots_tests::workspace_root().join("tests/fixtures/guidance");
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let path: PathBuf = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e != "pdf") {
+            std::fs::copy(&path, folder.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let anna = User::register(&hs.url, &unique("anna")).await;
+    let mut bot = Bot::start(
+        hs,
+        &unique("lots"),
+        BotOptions {
+            admins: vec![anna.user_id.to_string()],
+            guidance: vec![folder.path().to_owned()],
+            ..BotOptions::default()
+        },
+    )
+    .await;
+    let room = anna.room(true, &[], &bot.user_id).await;
+    const Q: &str = "!fråga Vem beslutar om placering i skyddat boende?";
+    let before = say(&anna, &room, &bot, Q).await;
+    assert!(!before.contains("Socialtjansten beslutar"), "{before}");
+
+    let pdf = std::fs::read(fixtures.join("skyddat-boende.pdf")).unwrap();
+    let file = anna
+        .send_file(&room, "Handbok boende.pdf", "application/pdf", pdf)
+        .await;
+    // Another message in between: replying to the file says which one.
+    anna.send(&room, "(handboken från länsstyrelsen)").await;
+    let loaded = say_replying(
+        &anna,
+        &room,
+        &bot,
+        &file,
+        "!vägledning lägg till --titel Handbok för skyddat boende --språk sv --källa Länsstyrelsen 2026",
+    )
+    .await;
+    assert!(
+        loaded.starts_with("Inläst: handbok-boende – Handbok för skyddat boende (")
+            && loaded.contains("Aktiv version: 1."),
+        "{loaded}"
+    );
+    let answer = say(&anna, &room, &bot, Q).await;
+    assert!(
+        answer.contains("Socialtjansten beslutar") && answer.contains("Handbok för skyddat boende"),
+        "{answer}"
+    );
+
+    // Rollback to the folders alone restores the earlier answer; forward again to v1.
+    let back = say(&anna, &room, &bot, "!vägledning återställ 0").await;
+    assert_eq!(back, "Version 0 används igen.");
+    assert_eq!(say(&anna, &room, &bot, Q).await, before);
+    say(&anna, &room, &bot, "!vägledning återställ 1").await;
+
+    // A restart serves the active version.
+    assert!(bot.stop().success());
+    bot.restart_stopped();
+    let status = say(&anna, &room, &bot, "!vägledning status").await;
+    assert!(status.contains("Aktiv version: 1 (sedan "), "{status}");
+    assert_eq!(say(&anna, &room, &bot, Q).await, answer);
+    let versions = say(&anna, &room, &bot, "!vägledning versioner").await;
+    assert!(
+        versions.starts_with("v1 – ")
+            && versions.contains("load handbok-boende (Handbok boende.pdf) ◀"),
+        "{versions}"
+    );
+}
