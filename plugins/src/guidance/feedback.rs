@@ -204,4 +204,29 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(!a.contains("bet"));
     }
+
+    #[test]
+    fn unanswered_questions_are_kept_only_as_long_as_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
+        migrate(&db).unwrap();
+        let day = 86_400;
+        db.lock()
+            .execute(
+                "INSERT INTO gaps (question, lang, at) VALUES ('gammal fråga', 'sv', ?1), ('nyare fråga', 'sv', ?2)",
+                [now() - 40 * day, now() - 10 * day],
+            )
+            .unwrap();
+        record_gap(&db, "ny fråga", "sv", 30).unwrap();
+        let kept: Vec<String> = gaps_since(&db, 0)
+            .unwrap()
+            .into_iter()
+            .map(|(q, _)| q)
+            .collect();
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        assert!(!kept.contains(&"gammal fråga".to_owned()), "{kept:?}");
+        record_gap(&db, "ny fråga", "sv", 5).unwrap();
+        let kept = gaps_since(&db, 0).unwrap();
+        assert_eq!(kept, [("ny fråga".to_owned(), 2)]);
+    }
 }
