@@ -17,6 +17,12 @@ const MIN_COMPOUND_CHARS: usize = 7;
 const MIN_PART_CHARS: usize = 3;
 /// A left part that is not itself a known stem must be at least this long.
 const MIN_UNKNOWN_LEFT_CHARS: usize = 6;
+/// After an unknown left part, the head must be at least this long.
+const MIN_HEAD_AFTER_UNKNOWN: usize = 4;
+/// Word endings that are also words; after an unknown left part they are taken as endings.
+const SUFFIX_LIKE_HEADS: &[&str] = &[
+    "ring", "ringen", "ning", "ningen", "ande", "ende", "heten", "else",
+];
 
 /// The stems of a corpus (folded), with how often each occurs.
 #[derive(Debug, Default, Clone)]
@@ -94,7 +100,13 @@ impl Lexicon {
                     continue;
                 }
                 let known = self.contains(&fold(&left_stem));
-                if !known && left_chars < MIN_UNKNOWN_LEFT_CHARS {
+                // An unknown left part is weak evidence: the right part must then be a real
+                // head, not a suffix the cut happened to leave (`-ing`, `-ring` of `-ering`).
+                if !known
+                    && (left_chars < MIN_UNKNOWN_LEFT_CHARS
+                        || right_chars < MIN_HEAD_AFTER_UNKNOWN
+                        || SUFFIX_LIKE_HEADS.contains(&right))
+                {
                     continue;
                 }
                 let score = (known, left_chars.min(right_chars));
@@ -183,6 +195,22 @@ mod tests {
         for word in ["polisen", "handel", "tid", "socialtjänsten", "id-kort"] {
             assert_eq!(lex.split_compound(word), None, "{word}");
         }
+    }
+
+    #[test]
+    fn an_unknown_left_part_needs_a_real_head_not_a_suffix() {
+        // A misspelt word must not split into an unknown stump and an ending that happens to
+        // be a word (`ring` is "call": the question would turn into one about phoning).
+        let lex = lexicon(&["ring", "ing", "ning", "region"]);
+        for word in ["människoexplotering", "polisanmälning", "kontaktpersoning"] {
+            assert_eq!(lex.split_compound(word), None, "{word}");
+        }
+        // A known left part still splits off a short head.
+        let lex = lexicon(&["människohandel", "ring"]);
+        assert_eq!(
+            lex.split_compound("människohandelsring"),
+            Some(["människohandel".to_owned(), "ring".to_owned()])
+        );
     }
 
     #[test]

@@ -1,0 +1,26 @@
+//! Prints how Lots reads a question against a guidance folder: each concept with its
+//! alternatives and weight. `cargo run -p lots-knowledge --example query -- DIR "question"`.
+
+use std::path::PathBuf;
+
+use lots_knowledge::query::parse_query;
+use lots_knowledge::{Glossary, GuidanceIndex, Places, load_dirs};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let dir = PathBuf::from(args.next().expect("a guidance folder"));
+    let places = Places::embedded();
+    let report = load_dirs(&[dir], &places);
+    let index = GuidanceIndex::build_in_memory(&report.documents).expect("an index");
+    let glossary = Glossary::embedded();
+    for question in args {
+        let query = parse_query(&question, index.lexicon(), &glossary);
+        println!("{question}  [{:?}]", query.lang);
+        for c in &query.concepts {
+            println!("  {:?} ×{}", c.words, c.weight);
+            for a in &c.alternatives {
+                println!("      {:?} ×{}", a.terms, a.factor);
+            }
+        }
+    }
+}
