@@ -17,15 +17,15 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
-use crate::analysis::Lang;
+use crate::analysis::{Analyzer, Lang};
 use crate::glossary::Glossary;
-use crate::index::{GuidanceIndex, IndexError, SectionRecord};
+use crate::index::{GuidanceIndex, IndexError, Ranking, SectionRecord};
 use crate::passage::{Passage, select_passage};
 use crate::places::{Municipality, Places};
 use crate::query::{Query, parse_query};
 
 /// Candidates taken from BM25 for re-scoring.
-const CANDIDATES: usize = 30;
+const CANDIDATES: usize = 20;
 /// At most this many answers are returned.
 pub const MAX_ANSWERS: usize = 5;
 /// The best section must cover at least this share of the question's weight.
@@ -152,21 +152,45 @@ impl Answerer {
         let max_bm25 = hits.first().map_or(1.0, |h| h.0.max(f32::EPSILON));
 
         let asked: Vec<String> = question_words(question).collect();
+        // Each concept's alternatives as term ids of this index; an alternative with a term
+        // no section has can never match.
+        let id_concepts: Vec<Vec<(f32, Option<Vec<u32>>)>> = query
+            .concepts
+            .iter()
+            .map(|c| {
+                c.alternatives
+                    .iter()
+                    .map(|a| {
+                        let ids: Option<Vec<u32>> =
+                            a.terms.iter().map(|t| self.index.term_id(t)).collect();
+                        (a.factor, ids)
+                    })
+                    .collect()
+            })
+            .collect();
+        let covered = |terms: &[u32]| -> f32 {
+            id_concepts
+                .iter()
+                .zip(&weights)
+                .map(|(alts, w)| {
+                    alts.iter()
+                        .filter(|(_, ids)| {
+                            ids.as_ref().is_some_and(|ids| {
+                                ids.iter().all(|id| terms.binary_search(id).is_ok())
+                            })
+                        })
+                        .map(|(f, _)| *f)
+                        .fold(0.0, f32::max)
+                        * w
+                })
+                .sum::<f32>()
+                / total
+        };
         let mut ranked = Vec::with_capacity(hits.len());
         for (bm25, address) in hits {
-            let section = self.index.record(&searcher, address)?;
-            let Some(scope_factor) = scope_factor(&section, out.place.as_ref()) else {
+            let section = self.index.ranking(address)?;
+            let Some(scope_factor) = scope_factor(section, out.place.as_ref()) else {
                 continue;
-            };
-            let covered = |terms: &[String]| -> f32 {
-                let has = |t: &str| terms.binary_search_by(|x| x.as_str().cmp(t)).is_ok();
-                query
-                    .concepts
-                    .iter()
-                    .zip(&weights)
-                    .map(|(c, w)| c.match_factor(has) * w)
-                    .sum::<f32>()
-                    / total
             };
             let coverage = covered(&section.terms);
             let heading = covered(&section.heading_terms);
@@ -176,16 +200,16 @@ impl Answerer {
                 + W_HEADING * heading
                 + if asks_alike { W_QUESTION_WORD } else { 0.0 })
                 * scope_factor;
-            ranked.push((score, coverage, section));
+            ranked.push((score, coverage, address, section));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
 
-        let Some((best_score, best_coverage, best)) = ranked.first() else {
+        let Some((best_score, best_coverage, _, best)) = ranked.first() else {
             return Ok(out);
         };
         let runner_up = ranked
             .iter()
-            .find(|r| r.2.doc != best.doc)
+            .find(|r| r.3.doc != best.doc)
             .map_or(0.0, |r| r.0);
         let clear_lead = best_score - runner_up >= MIN_MARGIN * best_score;
         out.no_answer =
@@ -200,32 +224,32 @@ impl Answerer {
         if out.no_answer {
             return Ok(out);
         }
-        out.answers = ranked
-            .into_iter()
-            .take(MAX_ANSWERS)
-            .map(|(score, coverage, section)| {
-                let passage = select_passage(
-                    &section.text,
-                    section.lang,
-                    self.index.lexicon(),
-                    &query.concepts,
-                    &weights,
-                    query.wants_quantity,
-                );
-                let outdated = section
-                    .review_by
-                    .as_deref()
-                    .and_then(|d| d.parse::<Date>().ok())
-                    .is_some_and(|d| d < today);
-                Answer {
-                    section,
-                    score,
-                    coverage,
-                    passage,
-                    outdated,
-                }
-            })
-            .collect();
+        let mut answers = Vec::with_capacity(MAX_ANSWERS);
+        let mut analyzer = Analyzer::shared(self.index.lexicon(), self.index.forms_cache());
+        for (score, coverage, address, _) in ranked.into_iter().take(MAX_ANSWERS) {
+            let section = self.index.record(&searcher, address)?;
+            let passage = select_passage(
+                &section.text,
+                section.lang,
+                &mut analyzer,
+                &query.concepts,
+                &weights,
+                query.wants_quantity,
+            );
+            let outdated = section
+                .review_by
+                .as_deref()
+                .and_then(|d| d.parse::<Date>().ok())
+                .is_some_and(|d| d < today);
+            answers.push(Answer {
+                section,
+                score,
+                coverage,
+                passage,
+                outdated,
+            });
+        }
+        out.answers = answers;
         Ok(out)
     }
 
@@ -297,7 +321,7 @@ fn question_words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// How a section's scope fits the place asked about; `None`: not for this place.
-fn scope_factor(section: &SectionRecord, place: Option<&Municipality>) -> Option<f32> {
+fn scope_factor(section: &Ranking, place: Option<&Municipality>) -> Option<f32> {
     let local = !section.municipalities.is_empty();
     let regional = !section.regions.is_empty();
     match place {

@@ -10,6 +10,7 @@
 //! fully built and committed, so a failed build leaves the serving index untouched.
 
 use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use crate::analysis::{AnalyzedWord, Analyzer, Lang, Lexicon, fold, lexicon_stems};
+use crate::analysis::{AnalyzedWord, Analyzer, FormsCache, Lang, Lexicon, fold, lexicon_stems};
 use crate::document::Document;
 
 /// Name of the file that names the generation in service.
@@ -152,6 +153,31 @@ pub struct GuidanceIndex {
     lexicon: Lexicon,
     sections: usize,
     location: Option<PathBuf>,
+    /// What ranking needs of each section, by segment and document, decoded once at open:
+    /// decoding the stored JSON of every candidate per question was a third of answering.
+    /// A generation never changes once built, so this cannot go stale.
+    rankings: Vec<Vec<Ranking>>,
+    /// Term → id, for the term ids of [`Ranking`].
+    vocabulary: HashMap<String, u32>,
+    /// Word analyses shared by the questions answered from this index.
+    forms_cache: FormsCache,
+}
+
+/// What ranking reads of a section; terms as ids into the index's vocabulary, sorted.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// Document id.
+    pub doc: String,
+    /// Heading as written.
+    pub heading: String,
+    /// Municipalities of a local routine.
+    pub municipalities: Vec<String>,
+    /// Regions.
+    pub regions: Vec<String>,
+    /// Ids of the section's terms (heading path, title, text), sorted.
+    pub terms: Box<[u32]>,
+    /// Ids of the heading path's terms, sorted.
+    pub heading_terms: Box<[u32]>,
 }
 
 impl GuidanceIndex {
@@ -218,7 +244,43 @@ impl GuidanceIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let sections = reader.searcher().num_docs() as usize;
+        let searcher = reader.searcher();
+        let sections = searcher.num_docs() as usize;
+        let mut vocabulary: HashMap<String, u32> = HashMap::new();
+        let mut ids = |terms: &[String]| -> Box<[u32]> {
+            let mut out: Vec<u32> = terms
+                .iter()
+                .map(|t| {
+                    let next = vocabulary.len() as u32;
+                    *vocabulary.entry(t.clone()).or_insert(next)
+                })
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out.into_boxed_slice()
+        };
+        let mut rankings = Vec::with_capacity(searcher.segment_readers().len());
+        for (segment, seg_reader) in searcher.segment_readers().iter().enumerate() {
+            let mut decoded = Vec::with_capacity(seg_reader.max_doc() as usize);
+            for doc in 0..seg_reader.max_doc() {
+                let r = read_record(
+                    &searcher,
+                    fields,
+                    location.as_deref(),
+                    tantivy::DocAddress::new(segment as u32, doc),
+                )?;
+                decoded.push(Ranking {
+                    terms: ids(&r.terms),
+                    heading_terms: ids(&r.heading_terms),
+                    doc: r.doc,
+                    heading: r.heading,
+                    municipalities: r.municipalities,
+                    regions: r.regions,
+                });
+            }
+            rankings.push(decoded);
+        }
+        vocabulary.shrink_to_fit();
         Ok(GuidanceIndex {
             index,
             reader,
@@ -226,6 +288,9 @@ impl GuidanceIndex {
             lexicon,
             sections,
             location,
+            rankings,
+            vocabulary,
+            forms_cache: FormsCache::default(),
         })
     }
 
@@ -259,21 +324,34 @@ impl GuidanceIndex {
         &self.index
     }
 
+    /// What ranking needs of a hit.
+    pub fn ranking(&self, address: tantivy::DocAddress) -> Result<&Ranking, IndexError> {
+        self.rankings
+            .get(address.segment_ord as usize)
+            .and_then(|seg| seg.get(address.doc_id as usize))
+            .ok_or_else(|| IndexError::Damaged {
+                path: self.location.clone().unwrap_or_default(),
+                why: format!("no stored section at {address:?}"),
+            })
+    }
+
+    /// Word analyses shared by the questions answered from this index.
+    pub fn forms_cache(&self) -> &FormsCache {
+        &self.forms_cache
+    }
+
+    /// The id of a (folded) term in this index, if any section has it.
+    pub fn term_id(&self, term: &str) -> Option<u32> {
+        self.vocabulary.get(term).copied()
+    }
+
     /// Reads the stored record of a hit.
     pub fn record(
         &self,
         searcher: &tantivy::Searcher,
         address: tantivy::DocAddress,
     ) -> Result<SectionRecord, IndexError> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let json = doc
-            .get_first(self.fields.record)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        serde_json::from_str(json).map_err(|e| IndexError::Damaged {
-            path: self.location.clone().unwrap_or_default(),
-            why: format!("stored section: {e}"),
-        })
+        read_record(searcher, self.fields, self.location.as_deref(), address)
     }
 
     /// Every stored section, in index order (for listings; guidance corpora are small).
@@ -287,6 +365,23 @@ impl GuidanceIndex {
         }
         Ok(out)
     }
+}
+
+fn read_record(
+    searcher: &tantivy::Searcher,
+    fields: Fields,
+    location: Option<&Path>,
+    address: tantivy::DocAddress,
+) -> Result<SectionRecord, IndexError> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let json = doc
+        .get_first(fields.record)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    serde_json::from_str(json).map_err(|e| IndexError::Damaged {
+        path: location.map(Path::to_owned).unwrap_or_default(),
+        why: format!("stored section: {e}"),
+    })
 }
 
 fn build_generation(dir: &Path, docs: &[Document]) -> Result<Lexicon, IndexError> {

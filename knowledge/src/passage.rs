@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Analyzer, Lang, Lexicon, fold};
+use crate::analysis::{Analyzer, Lang, fold};
 use crate::query::Concept;
 
 /// At most this many sentences make a passage.
@@ -53,27 +53,40 @@ impl Passage {
 pub fn select_passage(
     text: &str,
     lang: Lang,
-    lexicon: &Lexicon,
+    analyzer: &mut Analyzer<'_>,
     concepts: &[Concept],
     weights: &[f32],
     wants_quantity: bool,
 ) -> Passage {
-    let mut analyzer = Analyzer::new(lexicon);
     let figures_bonus = if wants_quantity {
         FIGURES_BONUS * weights.iter().copied().fold(0.0, f32::max)
     } else {
         0.0
     };
+    // Every term any alternative of the question asks for, to mark matched words.
+    let asked: std::collections::HashSet<&str> = concepts
+        .iter()
+        .flat_map(|c| c.alternatives.iter())
+        .flat_map(|a| a.terms.iter().map(String::as_str))
+        .collect();
     let sentences = split_sentences(text);
     let scored: Vec<(Range<usize>, f32, Vec<Range<usize>>)> = sentences
         .into_iter()
         .map(|range| {
             let words = analyzer.analyze(&text[range.clone()], lang);
-            let has = |t: &str| {
-                words
-                    .iter()
-                    .any(|w| w.forms.folded == t || w.forms.parts.iter().any(|p| fold(p) == t))
-            };
+            // Each word's forms: its folded stem and its folded compound parts.
+            let forms: Vec<Vec<String>> = words
+                .iter()
+                .map(|w| {
+                    std::iter::once(w.forms.folded.clone())
+                        .chain(w.forms.parts.iter().map(|p| fold(p)))
+                        .collect()
+                })
+                .collect();
+            let mut all: Vec<&str> = forms.iter().flatten().map(String::as_str).collect();
+            all.sort_unstable();
+            all.dedup();
+            let has = |t: &str| all.binary_search(&t).is_ok();
             let score: f32 = concepts
                 .iter()
                 .zip(weights)
@@ -86,17 +99,9 @@ pub fn select_passage(
                 };
             let hits = words
                 .iter()
-                .filter(|w| {
-                    let forms: Vec<String> = std::iter::once(w.forms.folded.clone())
-                        .chain(w.forms.parts.iter().map(|p| fold(p)))
-                        .collect();
-                    concepts.iter().any(|c| {
-                        c.alternatives
-                            .iter()
-                            .any(|a| a.terms.iter().any(|t| forms.contains(t)))
-                    })
-                })
-                .map(|w| range.start + w.range.start..range.start + w.range.end)
+                .zip(&forms)
+                .filter(|(_, f)| f.iter().any(|t| asked.contains(t.as_str())))
+                .map(|(w, _)| range.start + w.range.start..range.start + w.range.end)
                 .collect();
             (range, score, hits)
         })
@@ -184,6 +189,7 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::Lexicon;
     use crate::glossary::Glossary;
     use crate::query::parse_query;
 
@@ -218,7 +224,7 @@ mod tests {
         let p = select_passage(
             text,
             Lang::Sv,
-            &Lexicon::default(),
+            &mut Analyzer::new(&Lexicon::default()),
             &q.concepts,
             &weights,
             false,
@@ -246,7 +252,7 @@ mod tests {
         let p = select_passage(
             text,
             Lang::Sv,
-            &Lexicon::default(),
+            &mut Analyzer::new(&Lexicon::default()),
             &q.concepts,
             &weights,
             true,

@@ -12,6 +12,7 @@ mod stopwords;
 mod words;
 
 use std::collections::HashMap;
+use std::sync::RwLock;
 
 pub use compound::Lexicon;
 pub use lang::{Lang, detect_lang};
@@ -40,10 +41,20 @@ pub struct AnalyzedWord {
     pub forms: WordForms,
 }
 
+/// Word analyses shared by every question answered from one index: the words of the
+/// sections that answers quote repeat from question to question, and analysing them (stemming,
+/// compound splitting) was most of choosing a passage. Bounded, as questions bring new words.
+#[derive(Debug, Default)]
+pub struct FormsCache(RwLock<HashMap<(Lang, String), Option<WordForms>>>);
+
+/// At most this many words are kept in a [`FormsCache`].
+const FORMS_CACHE_MAX: usize = 100_000;
+
 /// Turns text into index terms; memoises word analysis, which repeats a lot within a corpus.
 pub struct Analyzer<'l> {
     lexicon: &'l Lexicon,
     memo: HashMap<(Lang, String), Option<WordForms>>,
+    shared: Option<&'l FormsCache>,
 }
 
 impl<'l> Analyzer<'l> {
@@ -52,7 +63,35 @@ impl<'l> Analyzer<'l> {
         Analyzer {
             lexicon,
             memo: HashMap::new(),
+            shared: None,
         }
+    }
+
+    /// An analyzer that also remembers its analyses in `shared`, for later analyzers of the
+    /// same `lexicon`.
+    pub fn shared(lexicon: &'l Lexicon, shared: &'l FormsCache) -> Self {
+        Analyzer {
+            shared: Some(shared),
+            ..Analyzer::new(lexicon)
+        }
+    }
+
+    fn forms(&mut self, lang: Lang, lower: String) -> &Option<WordForms> {
+        let (lexicon, shared) = (self.lexicon, self.shared);
+        self.memo.entry((lang, lower)).or_insert_with_key(|key| {
+            let Some(shared) = shared else {
+                return word_forms(&key.1, key.0, lexicon);
+            };
+            if let Some(found) = shared.0.read().unwrap_or_else(|p| p.into_inner()).get(key) {
+                return found.clone();
+            }
+            let forms = word_forms(&key.1, key.0, lexicon);
+            let mut map = shared.0.write().unwrap_or_else(|p| p.into_inner());
+            if map.len() < FORMS_CACHE_MAX {
+                map.insert(key.clone(), forms.clone());
+            }
+            forms
+        })
     }
 
     /// The content words of `text` (stop words left out) in `lang`.
@@ -60,11 +99,7 @@ impl<'l> Analyzer<'l> {
         let mut out = Vec::new();
         for (position, (start, word)) in split_words(text).enumerate() {
             let lower = word.to_lowercase();
-            let forms = self
-                .memo
-                .entry((lang, lower))
-                .or_insert_with_key(|(lang, lower)| word_forms(lower, *lang, self.lexicon));
-            if let Some(forms) = forms {
+            if let Some(forms) = self.forms(lang, lower) {
                 out.push(AnalyzedWord {
                     range: start..start + word.len(),
                     position: position as u32,
