@@ -282,3 +282,28 @@ fn all_sections_lists_every_stored_section_once() {
     assert_eq!(keys.len(), sections.len(), "each (document, heading) once");
     assert!(keys.iter().any(|(d, _)| d == "betanketid"));
 }
+
+#[test]
+fn a_negation_in_the_question_finds_the_section_about_the_negative_case() {
+    // "inte"/"not" change what is asked: they count as content words, not stop words.
+    let places = Places::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("anmalan.md"),
+        "+++\nid = \"anmalan\"\ntitle = \"Polisanmälan\"\nlang = \"sv\"\n+++\n\n\
+         ## När personen vill anmäla\nHjälp personen att kontakta polisen och boka ett förhör med tolk.\n\n\
+         ## Om personen inte vill anmäla\nStödet fortsätter ändå; personen kan anmäla senare.\n\n\
+         ## Vem som kan anmäla\nÄven socialtjänsten kan anmäla misstänkt människohandel till polisen.\n",
+    )
+    .unwrap();
+    let report = load_dirs(&[dir.path().to_owned()], &places);
+    let a = Answerer::new(
+        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
+        Glossary::embedded(),
+        places,
+    );
+    assert_eq!(
+        best(&a, "vad gör vi om hon inte vill anmäla?", None).1,
+        "Om personen inte vill anmäla"
+    );
+}
