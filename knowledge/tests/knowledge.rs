@@ -307,3 +307,32 @@ fn a_negation_in_the_question_finds_the_section_about_the_negative_case() {
         "Om personen inte vill anmäla"
     );
 }
+
+#[test]
+fn everyday_words_find_the_official_ones() {
+    // The glossary's everyday vocabulary: "prata" finds "samtal", "mejladress" finds "e-post".
+    let places = Places::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("barn.md"),
+        "+++\nid = \"barn\"\ntitle = \"Barn\"\nlang = \"sv\"\n+++\n\n\
+         ## Barn i lagens mening\nEtt barn är den som är under 18 år, oavsett vad barnet själv säger.\n\n\
+         ## Samtal med barn\nAnvänd enkla ord, sitt i ögonhöjd och låt barnet ta pauser.\n\n\
+         ## Ansökan\nAnsökan skickas till myndighetens e-post registrator@myndighet.example.\n",
+    )
+    .unwrap();
+    let report = load_dirs(&[dir.path().to_owned()], &places);
+    let a = Answerer::new(
+        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
+        Glossary::embedded(),
+        places,
+    );
+    assert_eq!(
+        best(&a, "hur pratar man med ett barn?", None).1,
+        "Samtal med barn"
+    );
+    assert_eq!(
+        best(&a, "vilken mejladress ska ansökan till?", None).1,
+        "Ansökan"
+    );
+}
