@@ -22,7 +22,7 @@ use crate::glossary::Glossary;
 use crate::index::{GuidanceIndex, IndexError, Ranking, SectionRecord};
 use crate::passage::{Passage, select_passage};
 use crate::places::{Municipality, Places};
-use crate::query::{Query, parse_query};
+use crate::query::{Query, parse_query_with};
 
 /// Candidates taken from BM25 for re-scoring.
 const CANDIDATES: usize = 20;
@@ -126,7 +126,13 @@ impl Answerer {
         asker: Asker<'_>,
         today: Date,
     ) -> Result<Answers, IndexError> {
-        let query = parse_query(question, self.index.lexicon(), &self.glossary);
+        let mut analyzer = Analyzer::shared(self.index.lexicon(), self.index.forms_cache());
+        let query = parse_query_with(
+            question,
+            &mut analyzer,
+            self.index.lexicon(),
+            &self.glossary,
+        );
         let place = self
             .places
             .find_in_text(question)
@@ -225,7 +231,6 @@ impl Answerer {
             return Ok(out);
         }
         let mut answers = Vec::with_capacity(MAX_ANSWERS);
-        let mut analyzer = Analyzer::shared(self.index.lexicon(), self.index.forms_cache());
         for (score, coverage, address, _) in ranked.into_iter().take(MAX_ANSWERS) {
             let section = self.index.record(&searcher, address)?;
             let passage = select_passage(

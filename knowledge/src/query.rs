@@ -68,8 +68,18 @@ pub struct Query {
 
 /// Analyses `question` against the corpus `lexicon` and the `glossary`.
 pub fn parse_query(question: &str, lexicon: &Lexicon, glossary: &Glossary) -> Query {
+    parse_query_with(question, &mut Analyzer::new(lexicon), lexicon, glossary)
+}
+
+/// [`parse_query`] with an analyzer that may share its word analyses across questions.
+pub fn parse_query_with(
+    question: &str,
+    analyzer: &mut Analyzer<'_>,
+    lexicon: &Lexicon,
+    glossary: &Glossary,
+) -> Query {
     let lang = detect_lang(question);
-    let words = Analyzer::new(lexicon).analyze(question, lang);
+    let words = analyzer.analyze(question, lang);
     let mut concepts: Vec<Concept> = words
         .iter()
         .map(|w| {
