@@ -188,7 +188,7 @@ async fn a_pdf_loaded_by_reply_survives_a_restart_and_rollback_restores_the_earl
     let versions = say(&anna, &room, &bot, "!vägledning versioner").await;
     assert!(
         versions.starts_with("v1 – ")
-            && versions.contains("load handbok-boende (Handbok boende.pdf) ◀"),
+            && versions.contains("läste in handbok-boende (Handbok boende.pdf) ◀"),
         "{versions}"
     );
 }

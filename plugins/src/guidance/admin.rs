@@ -69,7 +69,9 @@ pub(super) async fn command(
             let file = super::upload::find(ctx, &plugin.recent, inv.msg).await?;
             let bytes =
                 super::upload::download(ctx, &file, plugin.settings.max_upload_bytes).await?;
-            tracing::info!(admin = %inv.msg.sender, file = %file.name, bytes = bytes.len(), "loading uploaded guidance");
+            // The file's name may say more than it should; it is in the audit log, not the info log.
+            tracing::info!(admin = %inv.msg.sender, bytes = bytes.len(), "loading uploaded guidance");
+            tracing::debug!(file = %file.name, "the uploaded file");
             let loaded = plugin
                 .curator
                 .add(&inv.msg.sender, &file.name, bytes, given)
@@ -142,12 +144,14 @@ pub(super) async fn command(
                             format!("v0 – the folders alone{mark}"),
                         )
                     } else {
+                        let (action, detail) =
+                            v.summary.split_once(' ').unwrap_or((&v.summary, ""));
                         format!(
-                            "v{} – {} – {} – {}{mark}",
+                            "v{} – {} – {} – {} {detail}{mark}",
                             v.number,
                             when(v.at),
                             v.by,
-                            v.summary
+                            action_name(action, sv),
                         )
                     }
                 })

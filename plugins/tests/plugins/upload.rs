@@ -317,7 +317,7 @@ async fn replace_remove_rollback_and_restart_keep_versions_straight() {
     let lines: Vec<&str> = versions.lines().collect();
     assert_eq!(lines.len(), 5, "{versions}");
     assert!(
-        lines[0].starts_with("v4 – ") && lines[0].ends_with("remove betanketid"),
+        lines[0].starts_with("v4 – ") && lines[0].ends_with("tog bort betanketid"),
         "{versions}"
     );
     assert!(
