@@ -42,18 +42,39 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Rejection> {
     document(path, title, &all_text, builder.finish(path)?)
 }
 
-/// The text of each page. Runs the extractor on its own thread and turns a panic into an error.
+/// The text of each page. Runs the extractor on its own thread, turns a panic into an error,
+/// and gives up after [`EXTRACTION_LIMIT`]: a file built to make the reader loop must not hold
+/// up every later load. (The abandoned thread is left to finish on its own.)
 fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let bytes = bytes.to_vec();
-    let worker = std::thread::Builder::new()
+    extract_with_limit(bytes.to_vec(), EXTRACTION_LIMIT, |bytes| {
+        pdf_extract::extract_text_from_mem_by_pages(&bytes).map_err(|e| e.to_string())
+    })
+}
+
+/// How long the PDF reader may take for one file.
+const EXTRACTION_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn extract_with_limit(
+    bytes: Vec<u8>,
+    limit: std::time::Duration,
+    extract: impl FnOnce(Vec<u8>) -> Result<Vec<String>, String> + Send + 'static,
+) -> Result<Vec<String>, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
         .name("pdf-extract".into())
         .stack_size(EXTRACTOR_STACK_BYTES)
-        .spawn(move || pdf_extract::extract_text_from_mem_by_pages(&bytes))
+        .spawn(move || {
+            let _ = tx.send(extract(bytes));
+        })
         .map_err(|e| format!("cannot start the PDF reader: {e}"))?;
-    match worker.join() {
+    match rx.recv_timeout(limit) {
         Ok(Ok(pages)) => Ok(pages),
         Ok(Err(e)) => Err(format!("not a readable PDF: {e}")),
-        Err(_) => Err(
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
+            "the PDF reader gave up after {} seconds (the file may be damaged or built to stall it)",
+            limit.as_secs()
+        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(
             "the PDF reader failed on this file (it may be damaged or use an unsupported feature)"
                 .into(),
         ),
@@ -73,5 +94,18 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.path, Path::new("broken.pdf"));
         assert!(err.message.contains("PDF"), "{err}");
+    }
+
+    #[test]
+    fn a_reader_that_panics_or_stalls_is_a_rejection_not_a_hang() {
+        let panics = extract_with_limit(vec![], std::time::Duration::from_secs(5), |_| {
+            panic!("hostile file")
+        });
+        assert!(panics.unwrap_err().contains("failed on this file"));
+        let stalls = extract_with_limit(vec![], std::time::Duration::from_millis(100), |_| {
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            Ok(vec![])
+        });
+        assert!(stalls.unwrap_err().contains("gave up after"));
     }
 }
