@@ -21,6 +21,20 @@ fn answerer() -> Answerer {
     Answerer::new(index, Glossary::embedded(), places)
 }
 
+/// An answerer over one Markdown document.
+fn answerer_of(markdown: &str) -> Answerer {
+    let places = Places::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.md"), markdown).unwrap();
+    let report = load_dirs(&[dir.path().to_owned()], &places);
+    assert!(report.is_clean(), "{:?}", report.rejected);
+    Answerer::new(
+        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
+        Glossary::embedded(),
+        places,
+    )
+}
+
 fn ask(a: &Answerer, q: &str, municipality: Option<&str>) -> Answers {
     a.answer(q, Asker { municipality }, date(2026, 11, 28))
         .unwrap()
@@ -286,21 +300,11 @@ fn all_sections_lists_every_stored_section_once() {
 #[test]
 fn a_negation_in_the_question_finds_the_section_about_the_negative_case() {
     // "inte"/"not" change what is asked: they count as content words, not stop words.
-    let places = Places::embedded();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("anmalan.md"),
+    let a = answerer_of(
         "+++\nid = \"anmalan\"\ntitle = \"Polisanmälan\"\nlang = \"sv\"\n+++\n\n\
          ## När personen vill anmäla\nHjälp personen att kontakta polisen och boka ett förhör med tolk.\n\n\
          ## Om personen inte vill anmäla\nStödet fortsätter ändå; personen kan anmäla senare.\n\n\
          ## Vem som kan anmäla\nÄven socialtjänsten kan anmäla misstänkt människohandel till polisen.\n",
-    )
-    .unwrap();
-    let report = load_dirs(&[dir.path().to_owned()], &places);
-    let a = Answerer::new(
-        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
-        Glossary::embedded(),
-        places,
     );
     assert_eq!(
         best(&a, "vad gör vi om hon inte vill anmäla?", None).1,
@@ -311,21 +315,11 @@ fn a_negation_in_the_question_finds_the_section_about_the_negative_case() {
 #[test]
 fn everyday_words_find_the_official_ones() {
     // The glossary's everyday vocabulary: "prata" finds "samtal", "mejladress" finds "e-post".
-    let places = Places::embedded();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("barn.md"),
+    let a = answerer_of(
         "+++\nid = \"barn\"\ntitle = \"Barn\"\nlang = \"sv\"\n+++\n\n\
          ## Barn i lagens mening\nEtt barn är den som är under 18 år, oavsett vad barnet själv säger.\n\n\
          ## Samtal med barn\nAnvänd enkla ord, sitt i ögonhöjd och låt barnet ta pauser.\n\n\
          ## Ansökan\nAnsökan skickas till myndighetens e-post registrator@myndighet.example.\n",
-    )
-    .unwrap();
-    let report = load_dirs(&[dir.path().to_owned()], &places);
-    let a = Answerer::new(
-        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
-        Glossary::embedded(),
-        places,
     );
     assert_eq!(
         best(&a, "hur pratar man med ett barn?", None).1,
