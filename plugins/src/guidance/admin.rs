@@ -117,15 +117,13 @@ pub(super) async fn command(
             Ok(Reply::text(out))
         }
         Sub::Remove(id) => {
-            let version = plugin.curator.remove(&inv.msg.sender, &id).await?;
+            let (before, version) = plugin.curator.remove(&inv.msg.sender, &id).await?;
             Ok(Reply::text(pick(
                 format!(
-                    "{id} är borttaget; Lots svarar inte längre ur det. Aktiv version: {version}. (Ångra med !vägledning återställ {}.)",
-                    version - 1
+                    "{id} är borttaget; Lots svarar inte längre ur det. Aktiv version: {version}. (Ångra med !vägledning återställ {before}.)"
                 ),
                 format!(
-                    "{id} is removed; Lots no longer answers from it. Active version: {version}. (Undo with !guidance rollback {}.)",
-                    version - 1
+                    "{id} is removed; Lots no longer answers from it. Active version: {version}. (Undo with !guidance rollback {before}.)"
                 ),
             )))
         }

@@ -223,20 +223,23 @@ impl Curator {
         })
     }
 
-    /// Stops serving the document `id` (an upload, a folder document, or both). Returns the new
-    /// version.
-    pub async fn remove(&self, by: &str, id: &str) -> Result<i64, PluginError> {
+    /// Stops serving the document `id` (an upload, a folder document, or both). Returns the
+    /// version that was active before (to undo with) and the new one.
+    pub async fn remove(&self, by: &str, id: &str) -> Result<(i64, i64), PluginError> {
         let folders = self.folders.lock().await;
         if !self.current_titles()?.contains_key(id) {
             return Err(unknown_document(id));
         }
+        let before = self.active()?.number;
         let mut manifest = self.active_manifest()?;
         manifest.uploads.remove(id);
         if folders.docs.iter().any(|d| d.id == id) {
             manifest.removed.insert(id.to_owned());
         }
-        self.rebuild(&folders.docs, manifest, by, "remove", id)
-            .await
+        let version = self
+            .rebuild(&folders.docs, manifest, by, "remove", id)
+            .await?;
+        Ok((before, version))
     }
 
     /// Serves an earlier version again.

@@ -338,22 +338,31 @@ async fn replace_remove_rollback_and_restart_keep_versions_straight() {
         "{log}"
     );
 
+    // After a rollback, "undo" points back to the version that was active, not to the latest.
+    let removed = l
+        .say(ADMIN, "!vägledning ta bort gammal-blankett", None)
+        .await;
+    assert!(
+        removed.contains("Aktiv version: 5. (Ångra med !vägledning återställ 1.)"),
+        "{removed}"
+    );
+    l.say(ADMIN, "!vägledning återställ 1", None).await;
     // A new load after a rollback builds on the active version (v1), not on the latest.
     let text = "Hämtning\n\nVem hämtar\n\nPersonalen på boendet hämtar personen vid stationen.\n";
     l.send_file(ADMIN, "hamtning.txt", text.as_bytes()).await;
-    let v5 = l
+    let v6 = l
         .say(ADMIN, "!vägledning lägg till --källa Rutin", None)
         .await;
-    assert!(v5.contains("Aktiv version: 5."), "{v5}");
+    assert!(v6.contains("Aktiv version: 6."), "{v6}");
     assert!(l.ask(LUND_Q).await.contains("två dagar"));
 
-    // Restart: a new process over the same data dir serves v5.
+    // Restart: a new process over the same data dir serves v6.
     l.fw.shutdown().await;
     let Lab { _dir: dir, fw, .. } = l;
     drop(fw);
     let l = start(dir).await;
     let status = l.say(ADMIN, "!vägledning status", None).await;
-    assert!(status.contains("Aktiv version: 5"), "{status}");
+    assert!(status.contains("Aktiv version: 6"), "{status}");
     assert!(l.ask(LUND_Q).await.contains("två dagar"));
     assert!(
         l.ask("Vem hämtar personen vid stationen?")
