@@ -11,7 +11,11 @@ use lots_tests::user::User;
 use matrix_sdk::room::Room;
 use matrix_sdk::ruma::OwnedEventId;
 use matrix_sdk::ruma::events::relation::{InReplyTo, Reply};
-use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
+use matrix_sdk::ruma::events::room::MediaSource;
+use matrix_sdk::ruma::events::room::message::{MessageType, Relation, RoomMessageEventContent};
+use matrix_sdk::ruma::events::{
+    AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
+};
 
 use crate::{REPLY, unique};
 
@@ -36,6 +40,33 @@ async fn say_replying(
     content.relates_to = Some(Relation::Reply(Reply::new(InReplyTo::new(target.clone()))));
     let id = user.send_content(room, content).await;
     user.reply_to(&id, &bot.user_id, REPLY).await.body
+}
+
+/// The file message is an encrypted event, and its file is encrypted too (its source carries a
+/// key), as clients send files in encrypted rooms.
+async fn assert_encrypted_file(user: &User, room: &Room, event: &OwnedEventId) {
+    let ev = user
+        .own(room)
+        .event(event, None)
+        .await
+        .expect("fetching the file event");
+    assert!(
+        ev.encryption_info().is_some(),
+        "the file event is encrypted"
+    );
+    let Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
+        SyncMessageLikeEvent::Original(msg),
+    ))) = ev.raw().deserialize()
+    else {
+        panic!("not a room message")
+    };
+    let MessageType::File(file) = msg.content.msgtype else {
+        panic!("not a file message")
+    };
+    assert!(
+        matches!(file.source, MediaSource::Encrypted(_)),
+        "the attachment is encrypted"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,8 +95,10 @@ async fn an_admin_uploads_markdown_in_an_encrypted_room_and_staff_get_answers_fr
     assert!(refused.contains("rollen administratör"), "{refused}");
 
     // The admin's file, an encrypted attachment, then the command right after it.
-    anna.send_file(&room, "tolk-lund.md", "text/markdown", TOLK_LUND.into())
+    let file = anna
+        .send_file(&room, "tolk-lund.md", "text/markdown", TOLK_LUND.into())
         .await;
+    assert_encrypted_file(&anna, &room, &file).await;
     let loaded = say(&anna, &room, &bot, "!vägledning lägg till").await;
     assert!(
         loaded.starts_with(
