@@ -227,11 +227,12 @@ impl Curator {
     /// version that was active before (to undo with) and the new one.
     pub async fn remove(&self, by: &str, id: &str) -> Result<(i64, i64), PluginError> {
         let folders = self.folders.lock().await;
-        if !self.current_titles()?.contains_key(id) {
+        let mut manifest = self.active_manifest()?;
+        // An upload whose stored copy was lost is not served, but can still be removed.
+        if !self.current_titles()?.contains_key(id) && !manifest.uploads.contains_key(id) {
             return Err(unknown_document(id));
         }
         let before = self.active()?.number;
-        let mut manifest = self.active_manifest()?;
         manifest.uploads.remove(id);
         if folders.docs.iter().any(|d| d.id == id) {
             manifest.removed.insert(id.to_owned());
@@ -328,9 +329,14 @@ impl Curator {
     ) -> Result<Answerer, PluginError> {
         let (docs, rejected) = self.store.assemble(folder_docs, manifest);
         if let Some(r) = rejected.first() {
-            return Err(PluginError::internal(
-                "loading a stored guidance file",
-                r.clone(),
+            // Only if a stored copy was lost or damaged on disk: say so, and how to get out.
+            return Err(PluginError::user(
+                format!(
+                    "Vägledningen kan inte byggas om: {r}. Ta bort det dokumentet med !vägledning ta bort <id>, eller återställ en tidigare version."
+                ),
+                format!(
+                    "The guidance cannot be rebuilt: {r}. Remove that document with !guidance remove <id>, or roll back to an earlier version."
+                ),
             ));
         }
         if docs.is_empty() {
@@ -396,13 +402,16 @@ impl FileStore {
             .map(|d| (d.id.clone(), d.clone()))
             .collect();
         let mut rejected = Vec::new();
-        for upload in manifest.uploads.values() {
+        for (id, upload) in &manifest.uploads {
             let path = self.dir.join(&upload.file);
             let loaded = std::fs::read(&path)
                 .map_err(|e| Rejection {
-                    path: path.clone(),
+                    path: PathBuf::from(&upload.name),
                     line: None,
-                    message: format!("cannot read the stored file: {e}"),
+                    message: format!(
+                        "cannot read the stored file of document {id} ({}): {e}",
+                        path.display()
+                    ),
                 })
                 .and_then(|bytes| {
                     load_bytes(Path::new(&upload.name), &bytes, &upload.given, &self.places)

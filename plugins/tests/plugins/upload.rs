@@ -461,3 +461,44 @@ async fn wait_for_admin_room(l: &Lab) -> String {
     }
     panic!("nothing reached the admin room");
 }
+
+#[tokio::test]
+async fn a_stored_file_gone_missing_is_reported_at_start_and_the_rest_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = start(dir).await;
+    l.send_file(ADMIN, "tolk-lund.md", TOLK_LUND.as_bytes())
+        .await;
+    l.say(ADMIN, "!vägledning lägg till", None).await;
+    l.fw.shutdown().await;
+    let files = l.data.join("guidance/files");
+    for f in std::fs::read_dir(&files).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    let Lab { _dir: dir, fw, .. } = l;
+    drop(fw);
+    let l = start(dir).await;
+    let report = wait_for_admin_room(&l).await;
+    assert!(report.contains("cannot read the stored file"), "{report}");
+    assert!(!l.ask(LUND_Q).await.contains("tolkcentral"));
+    assert!(
+        l.ask("Vem ansöker om betänketid?")
+            .await
+            .contains("Socialnämnden")
+    );
+    // The next change says what is wrong and how to get out, instead of failing blindly…
+    let other = TOLK_LUND.replace("tolk-lund", "hamtning");
+    l.send_file(ADMIN, "hamtning.md", other.as_bytes()).await;
+    let blocked = l.say(ADMIN, "!vägledning lägg till", None).await;
+    assert!(
+        blocked.contains("kan inte byggas om")
+            && blocked.contains("document tolk-lund")
+            && blocked.contains("!vägledning ta bort"),
+        "{blocked}"
+    );
+    // …and removing the lost document clears the way.
+    let removed = l.say(ADMIN, "!vägledning ta bort tolk-lund", None).await;
+    assert!(removed.contains("Aktiv version: 2"), "{removed}");
+    l.send_file(ADMIN, "hamtning.md", other.as_bytes()).await;
+    let loaded = l.say(ADMIN, "!vägledning lägg till", None).await;
+    assert!(loaded.contains("Aktiv version: 3"), "{loaded}");
+}
