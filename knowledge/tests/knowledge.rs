@@ -314,7 +314,7 @@ fn a_negation_in_the_question_finds_the_section_about_the_negative_case() {
 
 #[test]
 fn everyday_words_find_the_official_ones() {
-    // The glossary's everyday vocabulary: "prata" finds "samtal", "mejladress" finds "e-post".
+    // The glossary's everyday vocabulary: "prata" finds "samtal", "mejl" finds "e-post".
     let a = answerer_of(
         "+++\nid = \"barn\"\ntitle = \"Barn\"\nlang = \"sv\"\n+++\n\n\
          ## Barn i lagens mening\nEtt barn är den som är under 18 år, oavsett vad barnet själv säger.\n\n\
@@ -326,7 +326,7 @@ fn everyday_words_find_the_official_ones() {
         "Samtal med barn"
     );
     assert_eq!(
-        best(&a, "vilken mejladress ska ansökan till?", None).1,
+        best(&a, "till vilken mejl skickas ansökan?", None).1,
         "Ansökan"
     );
 }
