@@ -75,15 +75,20 @@ pub fn select_passage(
         .map(|range| {
             let words = analyzer.analyze(&text[range.clone()], lang);
             // Each word's forms: its folded stem and its folded compound parts.
-            let forms: Vec<Vec<String>> = words
+            let forms: Vec<Vec<std::borrow::Cow<'_, str>>> = words
                 .iter()
                 .map(|w| {
-                    std::iter::once(w.forms.folded.clone())
-                        .chain(w.forms.parts.iter().map(|p| fold(p)))
+                    std::iter::once(std::borrow::Cow::Borrowed(w.forms.folded.as_str()))
+                        .chain(
+                            w.forms
+                                .parts
+                                .iter()
+                                .map(|p| std::borrow::Cow::Owned(fold(p))),
+                        )
                         .collect()
                 })
                 .collect();
-            let mut all: Vec<&str> = forms.iter().flatten().map(String::as_str).collect();
+            let mut all: Vec<&str> = forms.iter().flatten().map(AsRef::as_ref).collect();
             all.sort_unstable();
             all.dedup();
             let has = |t: &str| all.binary_search(&t).is_ok();
@@ -100,7 +105,7 @@ pub fn select_passage(
             let hits = words
                 .iter()
                 .zip(&forms)
-                .filter(|(_, f)| f.iter().any(|t| asked.contains(t.as_str())))
+                .filter(|(_, f)| f.iter().any(|t| asked.contains(t.as_ref())))
                 .map(|(w, _)| range.start + w.range.start..range.start + w.range.end)
                 .collect();
             (range, score, hits)

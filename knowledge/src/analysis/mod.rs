@@ -12,7 +12,7 @@ mod stopwords;
 mod words;
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 pub use compound::Lexicon;
 pub use lang::{Lang, detect_lang};
@@ -37,23 +37,33 @@ pub struct AnalyzedWord {
     pub range: std::ops::Range<usize>,
     /// Position among the text's words (stop words count), for phrase proximity.
     pub position: u32,
-    /// Its forms.
-    pub forms: WordForms,
+    /// Its forms (shared: the same word is analysed once).
+    pub forms: Arc<WordForms>,
+}
+
+/// Analyses by lower-cased word, one map per language (looked up by `&str`, no key to build).
+type Memo = [HashMap<String, Option<Arc<WordForms>>>; 2];
+
+fn slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Sv => 0,
+        Lang::En => 1,
+    }
 }
 
 /// Word analyses shared by every question answered from one index: the words of the
 /// sections that answers quote repeat from question to question, and analysing them (stemming,
 /// compound splitting) was most of choosing a passage. Bounded, as questions bring new words.
 #[derive(Debug, Default)]
-pub struct FormsCache(RwLock<HashMap<(Lang, String), Option<WordForms>>>);
+pub struct FormsCache(RwLock<Memo>);
 
-/// At most this many words are kept in a [`FormsCache`].
+/// At most this many words (per language) are kept in a [`FormsCache`].
 const FORMS_CACHE_MAX: usize = 100_000;
 
 /// Turns text into index terms; memoises word analysis, which repeats a lot within a corpus.
 pub struct Analyzer<'l> {
     lexicon: &'l Lexicon,
-    memo: HashMap<(Lang, String), Option<WordForms>>,
+    memo: Memo,
     shared: Option<&'l FormsCache>,
 }
 
@@ -62,7 +72,7 @@ impl<'l> Analyzer<'l> {
     pub fn new(lexicon: &'l Lexicon) -> Self {
         Analyzer {
             lexicon,
-            memo: HashMap::new(),
+            memo: Memo::default(),
             shared: None,
         }
     }
@@ -76,34 +86,47 @@ impl<'l> Analyzer<'l> {
         }
     }
 
-    fn forms(&mut self, lang: Lang, lower: String) -> &Option<WordForms> {
-        let (lexicon, shared) = (self.lexicon, self.shared);
-        self.memo.entry((lang, lower)).or_insert_with_key(|key| {
-            let Some(shared) = shared else {
-                return word_forms(&key.1, key.0, lexicon);
-            };
-            if let Some(found) = shared.0.read().unwrap_or_else(|p| p.into_inner()).get(key) {
-                return found.clone();
+    fn forms(&mut self, lang: Lang, lower: &str) -> Option<Arc<WordForms>> {
+        let i = slot(lang);
+        if let Some(found) = self.memo[i].get(lower) {
+            return found.clone();
+        }
+        let shared_hit = self.shared.and_then(|shared| {
+            shared.0.read().unwrap_or_else(|p| p.into_inner())[i]
+                .get(lower)
+                .cloned()
+        });
+        let forms = match shared_hit {
+            Some(found) => found,
+            None => {
+                let forms = word_forms(lower, lang, self.lexicon).map(Arc::new);
+                if let Some(shared) = self.shared {
+                    let mut map = shared.0.write().unwrap_or_else(|p| p.into_inner());
+                    if map[i].len() < FORMS_CACHE_MAX {
+                        map[i].insert(lower.to_owned(), forms.clone());
+                    }
+                }
+                forms
             }
-            let forms = word_forms(&key.1, key.0, lexicon);
-            let mut map = shared.0.write().unwrap_or_else(|p| p.into_inner());
-            if map.len() < FORMS_CACHE_MAX {
-                map.insert(key.clone(), forms.clone());
-            }
-            forms
-        })
+        };
+        self.memo[i].insert(lower.to_owned(), forms.clone());
+        forms
     }
 
     /// The content words of `text` (stop words left out) in `lang`.
     pub fn analyze(&mut self, text: &str, lang: Lang) -> Vec<AnalyzedWord> {
         let mut out = Vec::new();
         for (position, (start, word)) in split_words(text).enumerate() {
-            let lower = word.to_lowercase();
-            if let Some(forms) = self.forms(lang, lower) {
+            let lower = if word.chars().any(char::is_uppercase) {
+                std::borrow::Cow::Owned(word.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(word)
+            };
+            if let Some(forms) = self.forms(lang, &lower) {
                 out.push(AnalyzedWord {
                     range: start..start + word.len(),
                     position: position as u32,
-                    forms: forms.clone(),
+                    forms,
                 });
             }
         }
@@ -192,7 +215,7 @@ mod tests {
         Analyzer::new(lexicon)
             .analyze(text, lang)
             .into_iter()
-            .map(|w| w.forms.folded)
+            .map(|w| w.forms.folded.clone())
             .collect()
     }
 
