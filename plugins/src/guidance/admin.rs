@@ -248,6 +248,30 @@ pub(super) async fn command(
                     first.review_by.as_deref().unwrap_or("–")
                 ),
             );
+            out.push_str(&match plugin.curator.upload_of(id)? {
+                None => pick(
+                    "Från: de konfigurerade mapparna\n".into(),
+                    "From: the configured folders\n".into(),
+                ),
+                Some((name, Some(v))) => pick(
+                    format!(
+                        "Inläst i chatten: {name}, av {} {} (v{})\n",
+                        v.by,
+                        when(v.at),
+                        v.number
+                    ),
+                    format!(
+                        "Loaded in chat: {name}, by {} {} (v{})\n",
+                        v.by,
+                        when(v.at),
+                        v.number
+                    ),
+                ),
+                Some((name, None)) => pick(
+                    format!("Inläst i chatten: {name}\n"),
+                    format!("Loaded in chat: {name}\n"),
+                ),
+            });
             for section in s {
                 out.push_str(&format!("• {}\n", section.heading));
             }

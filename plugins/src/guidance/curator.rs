@@ -18,7 +18,7 @@ use lots_knowledge::{
 use sha2::{Digest, Sha256};
 
 use super::Library;
-use super::versions::{self, Active, FOLDERS, Manifest, Upload};
+use super::versions::{self, Active, FOLDERS, Manifest, Upload, Version};
 use crate::error::PluginError;
 use crate::store::Db;
 
@@ -354,6 +354,24 @@ impl Curator {
             .await
             .map_err(|e| PluginError::internal("building the index", e))?
             .map_err(|e| PluginError::internal("building the index", e))
+    }
+
+    /// Where the served document `id` came from: `None` for the folders, else the uploaded
+    /// file's name and the version that loaded it.
+    pub fn upload_of(&self, id: &str) -> Result<Option<(String, Option<Version>)>, PluginError> {
+        let Some(upload) = self.active_manifest()?.uploads.remove(id) else {
+            return Ok(None);
+        };
+        let active = self.active()?.number;
+        let loaded = versions::versions(&self.db)
+            .map_err(|e| PluginError::internal("listing versions", e))?
+            .into_iter()
+            .filter(|v| v.number <= active)
+            .find(|v| {
+                v.summary.starts_with(&format!("load {id} ("))
+                    || v.summary.starts_with(&format!("replace {id} ("))
+            });
+        Ok(Some((upload.name, loaded)))
     }
 
     fn active_manifest(&self) -> Result<Manifest, PluginError> {

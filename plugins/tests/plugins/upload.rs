@@ -195,6 +195,16 @@ async fn a_reply_to_the_file_message_loads_that_file_with_options() {
     assert!(loaded.contains("⚠ no source given"), "{loaded}");
     let doc = l.say(ADMIN, "!vägledning visa tolk-lund", None).await;
     assert!(doc.contains("Interpreters in Lund"), "{doc}");
+    assert!(
+        doc.contains(&format!("Inläst i chatten: Tolk Lund.txt, av {ADMIN} "))
+            && doc.contains("(v1)"),
+        "{doc}"
+    );
+    let folder = l.say(ADMIN, "!vägledning visa betanketid", None).await;
+    assert!(
+        folder.contains("Från: de konfigurerade mapparna"),
+        "{folder}"
+    );
     // The latest file is the .docx: refused by type, before any download.
     let wrong = l.say(ADMIN, "!vägledning lägg till", None).await;
     assert!(
