@@ -48,8 +48,12 @@ pub fn builtin(
     ]
 }
 
+/// Swedish time (UTC if the time zone database lacks it).
+pub fn sweden() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 /// Today in Sweden (review dates, reminders).
 pub fn today() -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned_datetime(tz).date()
+    jiff::Timestamp::now().to_zoned_datetime(sweden()).date()
 }

@@ -20,8 +20,9 @@ async fn an_encrypted_direct_question_gets_a_cited_escaped_reply_and_thumbs_are_
     let anna = User::register(&hs.url, &unique("anna")).await;
     let dm = anna.dm(&bot.user_id).await;
 
-    let q = anna.send(&dm, "Hur lång är betänketiden?").await;
-    let answer = anna.reply_to(&q, &bot.user_id, REPLY).await;
+    let answer = anna
+        .say(&dm, "Hur lång är betänketiden?", &bot.user_id, REPLY)
+        .await;
     assert!(answer.encrypted, "the reply is end-to-end encrypted");
     assert_eq!(answer.msgtype, "m.notice");
     assert!(answer.body.contains("30 dagar"), "{}", answer.body);

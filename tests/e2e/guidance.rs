@@ -22,12 +22,6 @@ use crate::{REPLY, unique};
 const TOLK_LUND: &str = "+++\nid = \"tolk-lund\"\ntitle = \"Tolk i Lund\"\nlang = \"sv\"\nsource = \"Lunds kommun\"\n+++\n\n## Beställa tolk till samtal\nTolk beställs via kommunens tolkcentral på 070-174 06 44 (exempelnummer), helst två dagar i förväg.\n";
 const TOLK_Q: &str = "!fråga Hur beställer jag tolk till ett samtal?";
 
-/// Sends `body` and returns the bot's reply to it.
-async fn say(user: &User, room: &Room, bot: &Bot, body: &str) -> String {
-    let id = user.send(room, body).await;
-    user.reply_to(&id, &bot.user_id, REPLY).await.body
-}
-
 /// Sends `body` as a reply to `target` and returns the bot's reply.
 async fn say_replying(
     user: &User,
@@ -85,13 +79,16 @@ async fn an_admin_uploads_markdown_in_an_encrypted_room_and_staff_get_answers_fr
     .await;
     let room = anna.room(true, &[&bo], &bot.user_id).await;
 
-    let before = say(&bo, &room, &bot, TOLK_Q).await;
+    let before = bo.say(&room, TOLK_Q, &bot.user_id, REPLY).await.body;
     assert!(!before.contains("tolkcentral"), "{before}");
 
     // Staff cannot load guidance.
     bo.send_file(&room, "tolk-lund.md", "text/markdown", TOLK_LUND.into())
         .await;
-    let refused = say(&bo, &room, &bot, "!vägledning lägg till").await;
+    let refused = bo
+        .say(&room, "!vägledning lägg till", &bot.user_id, REPLY)
+        .await
+        .body;
     assert!(refused.contains("rollen administratör"), "{refused}");
 
     // The admin's file, an encrypted attachment, then the command right after it.
@@ -99,14 +96,17 @@ async fn an_admin_uploads_markdown_in_an_encrypted_room_and_staff_get_answers_fr
         .send_file(&room, "tolk-lund.md", "text/markdown", TOLK_LUND.into())
         .await;
     assert_encrypted_file(&anna, &room, &file).await;
-    let loaded = say(&anna, &room, &bot, "!vägledning lägg till").await;
+    let loaded = anna
+        .say(&room, "!vägledning lägg till", &bot.user_id, REPLY)
+        .await
+        .body;
     assert!(
         loaded.starts_with(
             "Inläst: tolk-lund – Tolk i Lund (1 avsnitt, sv, nationell). Aktiv version: 1."
         ),
         "{loaded}"
     );
-    let after = say(&bo, &room, &bot, TOLK_Q).await;
+    let after = bo.say(&room, TOLK_Q, &bot.user_id, REPLY).await.body;
     assert!(
         after.contains("tolkcentral") && after.contains("Tolk i Lund"),
         "answered and cited from the new file: {after}"
@@ -116,30 +116,41 @@ async fn an_admin_uploads_markdown_in_an_encrypted_room_and_staff_get_answers_fr
     let broken = TOLK_LUND.replace("lang = \"sv\"", "lang = \"sv\"\nregions = [\"Söder\"]");
     anna.send_file(&room, "tolk-lund.md", "text/markdown", broken.into_bytes())
         .await;
-    let refused = say(&anna, &room, &bot, "!vägledning lägg till").await;
+    let refused = anna
+        .say(&room, "!vägledning lägg till", &bot.user_id, REPLY)
+        .await
+        .body;
     assert!(
         refused.contains("Filen laddades inte")
             && refused.contains("tolk-lund.md:5: unknown region"),
         "{refused}"
     );
-    assert_eq!(say(&bo, &room, &bot, TOLK_Q).await, after);
+    assert_eq!(bo.say(&room, TOLK_Q, &bot.user_id, REPLY).await.body, after);
 
     // What Lots could not answer reaches the curators, without names.
-    let gap = say(
-        &bo,
-        &room,
-        &bot,
-        "!fråga Vilka skatteregler gäller för tolkarvoden?",
-    )
-    .await;
+    let gap = bo
+        .say(
+            &room,
+            "!fråga Vilka skatteregler gäller för tolkarvoden?",
+            &bot.user_id,
+            REPLY,
+        )
+        .await
+        .body;
     assert!(gap.starts_with("Jag har inget säkert svar"), "{gap}");
-    let gaps = say(&anna, &room, &bot, "!vägledning luckor 7").await;
+    let gaps = anna
+        .say(&room, "!vägledning luckor 7", &bot.user_id, REPLY)
+        .await
+        .body;
     assert!(
         gaps.contains("1× Vilka skatteregler gäller för tolkarvoden?"),
         "{gaps}"
     );
     assert!(!gaps.contains(bo.user_id.as_str()), "{gaps}");
-    let log = say(&anna, &room, &bot, "!vägledning logg").await;
+    let log = anna
+        .say(&room, "!vägledning logg", &bot.user_id, REPLY)
+        .await
+        .body;
     assert!(
         log.contains(&format!(
             "{} – läste in tolk-lund (tolk-lund.md) → v1",
@@ -178,7 +189,7 @@ async fn a_pdf_loaded_by_reply_survives_a_restart_and_rollback_restores_the_earl
     .await;
     let room = anna.room(true, &[], &bot.user_id).await;
     const Q: &str = "!fråga Vem beslutar om placering i skyddat boende?";
-    let before = say(&anna, &room, &bot, Q).await;
+    let before = anna.say(&room, Q, &bot.user_id, REPLY).await.body;
     assert!(!before.contains("Socialtjansten beslutar"), "{before}");
 
     let pdf = std::fs::read(fixtures.join("skyddat-boende.pdf")).unwrap();
@@ -200,25 +211,36 @@ async fn a_pdf_loaded_by_reply_survives_a_restart_and_rollback_restores_the_earl
             && loaded.contains("Aktiv version: 1."),
         "{loaded}"
     );
-    let answer = say(&anna, &room, &bot, Q).await;
+    let answer = anna.say(&room, Q, &bot.user_id, REPLY).await.body;
     assert!(
         answer.contains("Socialtjansten beslutar") && answer.contains("Handbok för skyddat boende"),
         "{answer}"
     );
 
     // Rollback to the folders alone restores the earlier answer; forward again to v1.
-    let back = say(&anna, &room, &bot, "!vägledning återställ 0").await;
+    let back = anna
+        .say(&room, "!vägledning återställ 0", &bot.user_id, REPLY)
+        .await
+        .body;
     assert_eq!(back, "Version 0 används igen.");
-    assert_eq!(say(&anna, &room, &bot, Q).await, before);
-    say(&anna, &room, &bot, "!vägledning återställ 1").await;
+    assert_eq!(anna.say(&room, Q, &bot.user_id, REPLY).await.body, before);
+    anna.say(&room, "!vägledning återställ 1", &bot.user_id, REPLY)
+        .await
+        .body;
 
     // A restart serves the active version.
     assert!(bot.stop().success());
     bot.restart_stopped();
-    let status = say(&anna, &room, &bot, "!vägledning status").await;
+    let status = anna
+        .say(&room, "!vägledning status", &bot.user_id, REPLY)
+        .await
+        .body;
     assert!(status.contains("Aktiv version: 1 (sedan "), "{status}");
-    assert_eq!(say(&anna, &room, &bot, Q).await, answer);
-    let versions = say(&anna, &room, &bot, "!vägledning versioner").await;
+    assert_eq!(anna.say(&room, Q, &bot.user_id, REPLY).await.body, answer);
+    let versions = anna
+        .say(&room, "!vägledning versioner", &bot.user_id, REPLY)
+        .await
+        .body;
     assert!(
         versions.starts_with("v1 – ")
             && versions.contains("läste in handbok-boende (Handbok boende.pdf) ◀"),

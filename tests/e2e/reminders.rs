@@ -37,10 +37,14 @@ fn reminders_in(user: &User, bot: &str, room: &matrix_sdk::room::Room) -> Vec<St
 async fn a_room_reminder_arrives_encrypted_at_its_time() {
     let hs = Synapse::shared();
     let (bot, anna, bo, room) = team(hs).await;
-    let q = anna
-        .send(&room, "!påminn rummet om 5 sekunder nätverksmöte i Lund")
+    let confirmed = anna
+        .say(
+            &room,
+            "!påminn rummet om 5 sekunder nätverksmöte i Lund",
+            &bot.user_id,
+            REPLY,
+        )
         .await;
-    let confirmed = anna.reply_to(&q, &bot.user_id, REPLY).await;
     assert!(
         confirmed.body.starts_with("Påminnelse #"),
         "{}",
@@ -63,24 +67,28 @@ async fn a_room_reminder_arrives_encrypted_at_its_time() {
 async fn a_reflection_series_is_created_and_listed_and_identity_numbers_are_refused() {
     let hs = Synapse::shared();
     let (bot, anna, bo, room) = team(hs).await;
-    let q = anna.send(&room, "!betänketid ÄR-2026-014").await;
-    let reply = anna.reply_to(&q, &bot.user_id, REPLY).await;
+    let reply = anna
+        .say(&room, "!betänketid ÄR-2026-014", &bot.user_id, REPLY)
+        .await;
     assert!(
         reply.body.contains("dag 20") && reply.body.contains("dag 30"),
         "{}",
         reply.body
     );
-    let q = bo.send(&room, "!betänketid").await;
-    let list = bo.reply_to(&q, &bot.user_id, REPLY).await;
+    let list = bo.say(&room, "!betänketid", &bot.user_id, REPLY).await;
     assert!(
         list.body.starts_with("ÄR-2026-014: dag 1 "),
         "{}",
         list.body
     );
-    let q = bo
-        .send(&room, "!påminn imorgon kl 9 ring om 811218-9876")
+    let refused = bo
+        .say(
+            &room,
+            "!påminn imorgon kl 9 ring om 811218-9876",
+            &bot.user_id,
+            REPLY,
+        )
         .await;
-    let refused = bo.reply_to(&q, &bot.user_id, REPLY).await;
     assert!(refused.body.contains("personnummer"), "{}", refused.body);
     let log = bot.log();
     assert!(

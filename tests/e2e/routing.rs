@@ -26,12 +26,14 @@ async fn rooms_know_their_city_and_handoffs_travel_between_them() {
     let lund = anna.room(true, &[&bo], &bot.user_id).await;
     let malmo = anna.room(true, &[&cecilia], &bot.user_id).await;
 
-    let q = bo.send(&lund, "!stad sätt Kiruna").await;
-    let refused = bo.reply_to(&q, &bot.user_id, REPLY).await;
+    let refused = bo
+        .say(&lund, "!stad sätt Kiruna", &bot.user_id, REPLY)
+        .await;
     assert!(refused.body.contains("samordnare"), "{}", refused.body);
     for (room, city) in [(&lund, "Lund"), (&malmo, "Malmö")] {
-        let q = anna.send(room, &format!("!stad sätt {city}")).await;
-        let set = anna.reply_to(&q, &bot.user_id, REPLY).await;
+        let set = anna
+            .say(room, &format!("!stad sätt {city}"), &bot.user_id, REPLY)
+            .await;
         assert!(
             set.body
                 .starts_with(&format!("Rummets kommun är nu {city}.")),
@@ -40,21 +42,23 @@ async fn rooms_know_their_city_and_handoffs_travel_between_them() {
         );
     }
 
-    let q = bo.send(&lund, "!fråga vem ringer jag?").await;
-    let contacts = bo.reply_to(&q, &bot.user_id, REPLY).await;
+    let contacts = bo
+        .say(&lund, "!fråga vem ringer jag?", &bot.user_id, REPLY)
+        .await;
     assert!(
         contacts.body.contains("Lund (Skåne, region Syd)"),
         "the room's city: {}",
         contacts.body
     );
 
-    let q = bo
-        .send(
+    let sent = bo
+        .say(
             &lund,
             "!överlämna Malmö Klienten ÄR-14 flyttar på fredag, ring mig",
+            &bot.user_id,
+            REPLY,
         )
         .await;
-    let sent = bo.reply_to(&q, &bot.user_id, REPLY).await;
     assert!(sent.body.contains("skickad till Malmö"), "{}", sent.body);
     let notice = cecilia
         .wait_for(REPLY, |r| {

@@ -300,6 +300,12 @@ impl User {
         .await
     }
 
+    /// Sends `body` and waits for `from`'s reply to it.
+    pub async fn say(&self, room: &Room, body: &str, from: &str, timeout: Duration) -> Received {
+        let sent = self.send(room, body).await;
+        self.reply_to(&sent, from, timeout).await
+    }
+
     /// Every message received so far.
     pub fn received(&self) -> Vec<Received> {
         self.inbox.0.lock().expect("inbox").clone()

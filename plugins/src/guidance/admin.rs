@@ -87,23 +87,18 @@ pub(super) async fn command(
                     .collect::<Vec<_>>(),
                 sv,
             );
-            let mut out = pick(
-                format!(
-                    "Inläst: {} – {} ({} avsnitt, {}, {scope}). Aktiv version: {}.",
-                    d.id,
-                    d.title,
-                    d.sections.len(),
-                    d.lang.code(),
-                    loaded.version
-                ),
-                format!(
-                    "Loaded: {} – {} ({} sections, {}, {scope}). Active version: {}.",
-                    d.id,
-                    d.title,
-                    d.sections.len(),
-                    d.lang.code(),
-                    loaded.version
-                ),
+            let (loaded_word, sections_word, active_word) = if sv {
+                ("Inläst", "avsnitt", "Aktiv version")
+            } else {
+                ("Loaded", "sections", "Active version")
+            };
+            let mut out = format!(
+                "{loaded_word}: {} – {} ({} {sections_word}, {}, {scope}). {active_word}: {}.",
+                d.id,
+                d.title,
+                d.sections.len(),
+                d.lang.code(),
+                loaded.version
             );
             if let Some(old) = &loaded.replaced {
                 out.push_str(&pick(
@@ -329,10 +324,9 @@ fn by_document(all: &[SectionRecord]) -> BTreeMap<String, Vec<&SectionRecord>> {
 
 /// Seconds since the epoch as Swedish local time, `2026-11-29 14:03`.
 fn when(at: i64) -> String {
-    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
     Timestamp::from_second(at)
         .map(|t| {
-            t.to_zoned_datetime(tz)
+            t.to_zoned_datetime(crate::sweden())
                 .strftime("%Y-%m-%d %H:%M")
                 .to_string()
         })

@@ -150,11 +150,6 @@ impl Curator {
         &self.library
     }
 
-    /// Lots's database.
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-
     /// Files in the folders that were left out at start, each with its line and reason.
     pub fn startup_rejections(&self) -> &[String] {
         &self.startup_rejections
@@ -451,7 +446,7 @@ impl FileStore {
             .and_then(|e| e.to_str())
             .unwrap_or("bin")
             .to_lowercase();
-        let file = format!("{}.{ext}", hex(&Sha256::digest(bytes)));
+        let file = format!("{}.{ext}", super::hex(&Sha256::digest(bytes)));
         let path = self.dir.join(&file);
         if !path.exists() {
             let tmp = self.dir.join(format!(".{file}.tmp"));
@@ -544,8 +539,4 @@ fn warnings(doc: &Document, name: &str, given: &Given) -> Vec<(String, String)> 
         ));
     }
     out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

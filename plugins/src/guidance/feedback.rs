@@ -138,7 +138,7 @@ fn question_hash(question: &str) -> String {
         .join(" ")
         .to_lowercase();
     let digest = Sha256::digest(normalised.as_bytes());
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&digest[..16])
 }
 
 pub(super) fn record(db: &Db, meta: &str, vote: Vote) -> Result<(), DbError> {

@@ -30,6 +30,11 @@ pub use upload::FILE_WINDOW;
 pub use feedback::{Feedback, Vote, all as all_feedback, disliked_since, gaps_since};
 pub use render::{citation, render};
 
+/// Bytes as lower-case hex (content hashes of stored files, question hashes).
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Longest question answered, in characters.
 const MAX_QUESTION: usize = 2_000;
 
@@ -81,7 +86,6 @@ impl Default for GuidanceSettings {
 /// Answers from the guidance; lets admins change it.
 pub struct GuidancePlugin {
     curator: Arc<Curator>,
-    library: Library,
     settings: GuidanceSettings,
     recent: upload::RecentFiles,
     watcher: Background,
@@ -91,7 +95,6 @@ impl GuidancePlugin {
     /// A plugin answering from what `curator` serves.
     pub fn new(curator: Arc<Curator>, settings: GuidanceSettings) -> Self {
         GuidancePlugin {
-            library: curator.library().clone(),
             curator,
             settings,
             recent: upload::RecentFiles::default(),
@@ -122,7 +125,7 @@ impl GuidancePlugin {
             .db
             .place_for(&msg.room, &msg.sender)
             .map_err(|e| PluginError::internal("reading the place setting", e))?;
-        let answerer = self.library.current();
+        let answerer = self.curator.library().current();
         let q = question.to_owned();
         let answers: Answers = tokio::task::spawn_blocking(move || {
             let asker = Asker {

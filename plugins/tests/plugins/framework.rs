@@ -4,15 +4,14 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use lots_plugins::guidance::{GuidanceSettings, Vote, all_feedback};
+use lots_plugins::guidance::{Vote, all_feedback};
 use lots_plugins::local::LocalPort;
-use lots_plugins::reminders::RemindersConfig;
 use lots_plugins::{
     CommandSpec, Context, Db, Framework, Invocation, Outcome, Plugin, PluginError, Reaction, Reply,
-    Role, builtin,
+    Role,
 };
 
-use crate::{ANNA, access, directory, msg, setup, setup_with};
+use crate::{ANNA, access, msg, setup, setup_with};
 
 #[tokio::test]
 async fn a_direct_question_gets_a_cited_answer_as_a_reply() {
@@ -273,17 +272,7 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
     let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
     let port = Arc::new(LocalPort::new());
     let ok = Framework::new(
-        builtin(
-            crate::guidance(
-                &db,
-                dir.path(),
-                vec![crate::fixtures().join("guidance")],
-                GuidanceSettings::default(),
-            ),
-            RemindersConfig::default(),
-            directory(),
-            crate::HANDOFF_REMINDER,
-        ),
+        crate::fixture_plugins(&db, dir.path()),
         access(5),
         db.clone(),
         port.clone(),
@@ -310,17 +299,7 @@ fn command_names_and_aliases_are_unique_and_clashes_are_refused() {
             }]
         }
     }
-    let mut plugins = builtin(
-        crate::guidance(
-            &db,
-            dir.path(),
-            vec![crate::fixtures().join("guidance")],
-            GuidanceSettings::default(),
-        ),
-        RemindersConfig::default(),
-        directory(),
-        crate::HANDOFF_REMINDER,
-    );
+    let mut plugins = crate::fixture_plugins(&db, dir.path());
     plugins.push(Arc::new(Clash));
     let Err(e) = Framework::new(plugins, access(5), db, port) else {
         panic!("a clash was accepted")

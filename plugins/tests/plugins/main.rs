@@ -10,7 +10,7 @@ mod upload;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use lots_knowledge::{Answerer, Glossary, GuidanceIndex, Places, load_dirs};
+use lots_knowledge::{Glossary, Places};
 use lots_plugins::guidance::{Curator, CuratorConfig, GuidancePlugin, GuidanceSettings};
 use lots_plugins::local::LocalPort;
 use lots_plugins::reminders::RemindersConfig;
@@ -40,20 +40,33 @@ pub fn guidance(
     GuidancePlugin::new(Arc::new(curator), settings)
 }
 
-pub fn answerer() -> Answerer {
-    let places = Places::embedded();
-    let dir = fixtures().join("guidance");
-    let report = load_dirs(&[dir], &places);
-    assert!(report.is_clean(), "{:?}", report.rejected);
-    Answerer::new(
-        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
-        Glossary::embedded(),
-        places,
+/// Hand-offs are reminded after this in the tests.
+pub const HANDOFF_REMINDER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The built-in plugins, with guidance from `dirs` kept in `data_dir`.
+pub fn plugins(
+    db: &Db,
+    data_dir: &Path,
+    dirs: Vec<PathBuf>,
+    settings: GuidanceSettings,
+) -> Vec<Arc<dyn Plugin>> {
+    builtin(
+        guidance(db, data_dir, dirs, settings),
+        RemindersConfig::default(),
+        directory(),
+        HANDOFF_REMINDER,
     )
 }
 
-/// Hand-offs are reminded after this in the tests.
-pub const HANDOFF_REMINDER: std::time::Duration = std::time::Duration::from_secs(3600);
+/// The built-in plugins over the fixture guidance.
+pub fn fixture_plugins(db: &Db, data_dir: &Path) -> Vec<Arc<dyn Plugin>> {
+    plugins(
+        db,
+        data_dir,
+        vec![fixtures().join("guidance")],
+        GuidanceSettings::default(),
+    )
+}
 
 pub fn directory() -> lots_plugins::routing::contacts::Directory {
     lots_plugins::routing::contacts::Directory::embedded(&Places::embedded())
@@ -80,17 +93,7 @@ pub async fn setup_with(extra: Vec<Arc<dyn Plugin>>, per_minute: u32) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(&dir.path().join("lots.sqlite3")).unwrap();
     let port = Arc::new(LocalPort::new());
-    let mut plugins = builtin(
-        guidance(
-            &db,
-            dir.path(),
-            vec![fixtures().join("guidance")],
-            GuidanceSettings::default(),
-        ),
-        RemindersConfig::default(),
-        directory(),
-        HANDOFF_REMINDER,
-    );
+    let mut plugins = fixture_plugins(&db, dir.path());
     plugins.extend(extra);
     let fw = Framework::new(plugins, access(per_minute), db.clone(), port.clone()).unwrap();
     fw.start().await.unwrap();

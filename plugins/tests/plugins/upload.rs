@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use lots_plugins::guidance::GuidanceSettings;
 use lots_plugins::local::LocalPort;
-use lots_plugins::reminders::RemindersConfig;
-use lots_plugins::{Attachment, Db, Framework, Message, Outcome, builtin};
+use lots_plugins::{Attachment, Db, Framework, Message, Outcome};
 
-use crate::{ANNA, HANDOFF_REMINDER, access, directory, fixtures, guidance};
+use crate::{ANNA, access, fixtures, plugins};
 
 const ADMIN: &str = "@admin:example.org";
 const ROOM: &str = "!team:example.org";
@@ -54,12 +53,7 @@ async fn start(dir: tempfile::TempDir) -> Lab {
     std::fs::create_dir_all(&data).unwrap();
     let db = Db::open(&data.join("lots.sqlite3")).unwrap();
     let port = Arc::new(LocalPort::new());
-    let plugins = builtin(
-        guidance(&db, &data, vec![folder.clone()], settings()),
-        RemindersConfig::default(),
-        directory(),
-        HANDOFF_REMINDER,
-    );
+    let plugins = plugins(&db, &data, vec![folder.clone()], settings());
     let fw = Framework::new(plugins, access(1000), db, port.clone()).unwrap();
     fw.start().await.unwrap();
     Lab {
