@@ -100,6 +100,7 @@ impl Curator {
         let files_store = FileStore {
             dir: files,
             places: places.clone(),
+            parsed: Default::default(),
         };
         let (docs, rejected) = files_store.assemble(&report.documents, &manifest);
         let mut startup_rejections: Vec<String> =
@@ -170,11 +171,11 @@ impl Curator {
         given: Given,
     ) -> Result<Loaded, PluginError> {
         let folders = self.folders.lock().await;
-        let doc = {
+        let (bytes, doc) = {
             let (name, given, places) = (name.to_owned(), given.clone(), self.places.clone());
-            let bytes = bytes.clone();
             tokio::task::spawn_blocking(move || {
-                load_bytes(Path::new(&name), &bytes, &given, &places)
+                let doc = load_bytes(Path::new(&name), &bytes, &given, &places);
+                (bytes, doc)
             })
             .await
             .map_err(|e| PluginError::internal("reading an uploaded file", e))?
@@ -190,6 +191,8 @@ impl Curator {
             }
         };
         let file = self.store.keep(name, &bytes)?;
+        // Parsed once: the rebuild below takes it from the store's cache.
+        self.store.remember(&file, &given, &doc);
         let mut manifest = self.active_manifest()?;
         let replaced = self.current_titles()?.remove(&doc.id);
         manifest.uploads.insert(
@@ -255,7 +258,7 @@ impl Curator {
                     format!("There is no version {version}. See !guidance versions."),
                 )
             })?;
-        let answerer = self.build_checked(&folders.docs, &manifest).await?;
+        let (answerer, _) = self.build_checked(&folders.docs, &manifest).await?;
         versions::activate(&self.db, version, by)
             .map_err(|e| PluginError::internal("activating a version", e))?;
         self.library.replace(answerer);
@@ -285,8 +288,7 @@ impl Curator {
             return FolderCheck::Rejected(vec!["reading the active version".into()]);
         };
         match self.build_checked(&report.documents, &manifest).await {
-            Ok(answerer) => {
-                let n = answerer_documents(&answerer);
+            Ok((answerer, n)) => {
                 self.library.replace(answerer);
                 folders.docs = report.documents;
                 self.audit(FOLDERS, "folders", &format!("{n} documents"));
@@ -308,20 +310,20 @@ impl Curator {
         action: &str,
         detail: &str,
     ) -> Result<i64, PluginError> {
-        let answerer = self.build_checked(folder_docs, &manifest).await?;
+        let (answerer, _) = self.build_checked(folder_docs, &manifest).await?;
         let version = versions::commit(&self.db, &manifest, by, action, detail)
             .map_err(|e| PluginError::internal("storing the new version", e))?;
         self.library.replace(answerer);
         Ok(version)
     }
 
-    /// The documents of `manifest`, indexed, not yet served. Fails (changing nothing) when a
-    /// stored file no longer loads or nothing would be left.
+    /// The documents of `manifest`, indexed, not yet served, and how many there are. Fails
+    /// (changing nothing) when a stored file no longer loads or nothing would be left.
     async fn build_checked(
         &self,
         folder_docs: &[Document],
         manifest: &Manifest,
-    ) -> Result<Answerer, PluginError> {
+    ) -> Result<(Answerer, usize), PluginError> {
         let (docs, rejected) = self.store.assemble(folder_docs, manifest);
         if let Some(r) = rejected.first() {
             // Only if a stored copy was lost or damaged on disk: say so, and how to get out.
@@ -345,10 +347,12 @@ impl Curator {
             self.glossary.clone(),
             self.places.clone(),
         );
-        tokio::task::spawn_blocking(move || build(&root, &docs, &glossary, &places))
+        let n = docs.len();
+        let answerer = tokio::task::spawn_blocking(move || build(&root, &docs, &glossary, &places))
             .await
             .map_err(|e| PluginError::internal("building the index", e))?
-            .map_err(|e| PluginError::internal("building the index", e))
+            .map_err(|e| PluginError::internal("building the index", e))?;
+        Ok((answerer, n))
     }
 
     /// Where the served document `id` came from: `None` for the folders, else the uploaded
@@ -400,6 +404,9 @@ impl Curator {
 struct FileStore {
     dir: PathBuf,
     places: Places,
+    /// Uploads already parsed, by stored file and options: every change rebuilds from all
+    /// uploads, and reading a PDF again each time would cost seconds.
+    parsed: std::sync::Mutex<std::collections::HashMap<String, Document>>,
 }
 
 impl FileStore {
@@ -416,6 +423,17 @@ impl FileStore {
             .collect();
         let mut rejected = Vec::new();
         for (id, upload) in &manifest.uploads {
+            let key = parse_key(&upload.file, &upload.given);
+            let cached = self
+                .parsed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&key)
+                .cloned();
+            if let Some(doc) = cached {
+                docs.insert(doc.id.clone(), doc);
+                continue;
+            }
             let path = self.dir.join(&upload.file);
             let loaded = std::fs::read(&path)
                 .map_err(|e| Rejection {
@@ -431,12 +449,21 @@ impl FileStore {
                 });
             match loaded {
                 Ok(doc) => {
+                    self.remember(&upload.file, &upload.given, &doc);
                     docs.insert(doc.id.clone(), doc);
                 }
                 Err(r) => rejected.push(r),
             }
         }
         (docs.into_values().collect(), rejected)
+    }
+
+    /// Keeps what `file` loaded as with `given`.
+    fn remember(&self, file: &str, given: &Given, doc: &Document) {
+        self.parsed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(parse_key(file, given), doc.clone());
     }
 
     /// Keeps `bytes` under their hash; returns the stored name.
@@ -458,6 +485,13 @@ impl FileStore {
     }
 }
 
+fn parse_key(file: &str, given: &Given) -> String {
+    format!(
+        "{file}\n{}",
+        serde_json::to_string(given).unwrap_or_default()
+    )
+}
+
 fn build(
     root: &Path,
     docs: &[Document],
@@ -466,19 +500,6 @@ fn build(
 ) -> Result<Answerer, lots_knowledge::IndexError> {
     let index = GuidanceIndex::build_on_disk(root, docs)?;
     Ok(Answerer::new(index, glossary.clone(), places.clone()))
-}
-
-fn answerer_documents(answerer: &Answerer) -> usize {
-    answerer
-        .index()
-        .all_sections()
-        .map(|all| {
-            all.iter()
-                .map(|s| s.doc.as_str())
-                .collect::<std::collections::BTreeSet<_>>()
-                .len()
-        })
-        .unwrap_or(0)
 }
 
 /// Guidance is about routines, not people: a file with a personal identity number is refused.
