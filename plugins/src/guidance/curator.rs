@@ -185,8 +185,12 @@ impl Curator {
             Err(rejection) => {
                 self.audit(by, "refused", &format!("{name}: {}", rejection.message));
                 return Err(PluginError::user(
-                    format!("Filen laddades inte, och Lots svarar som förut. {rejection}"),
-                    format!("The file was not loaded, and Lots answers as before. {rejection}"),
+                    format!(
+                        "Filen laddades inte, och Lots svarar som förut. {rejection}\nRätta filen och skicka den igen."
+                    ),
+                    format!(
+                        "The file was not loaded, and Lots answers as before. {rejection}\nCorrect the file and send it again."
+                    ),
                 ));
             }
         };

@@ -105,8 +105,14 @@ pub(super) async fn download(
             format!("{} kB", max_bytes / 1_000)
         };
         PluginError::user(
-            format!("{} är för stor: högst {limit}.", file.name),
-            format!("{} is too large: at most {limit}.", file.name),
+            format!(
+                "{} är för stor: högst {limit}. Dela upp den i mindre filer.",
+                file.name
+            ),
+            format!(
+                "{} is too large: at most {limit}. Split it into smaller files.",
+                file.name
+            ),
         )
     };
     if file.size.is_some_and(|s| s > max_bytes) {
@@ -114,8 +120,14 @@ pub(super) async fn download(
     }
     let bytes = ctx.port.download(file, max_bytes).await.map_err(|e| {
         PluginError::user(
-            format!("Jag kunde inte hämta {}: {}", file.name, e.message),
-            format!("I could not fetch {}: {}", file.name, e.message),
+            format!(
+                "Jag kunde inte hämta {}: {}. Försök igen om en stund; hjälper inte det, skicka filen på nytt.",
+                file.name, e.message
+            ),
+            format!(
+                "I could not fetch {}: {}. Try again in a while; if that does not help, send the file again.",
+                file.name, e.message
+            ),
         )
     })?;
     if bytes.len() as u64 > max_bytes {
