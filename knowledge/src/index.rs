@@ -436,7 +436,8 @@ fn remove_old_generations(root: &Path, current: &str) {
 pub fn build_lexicon(docs: &[Document]) -> Lexicon {
     let mut lexicon = Lexicon::default();
     for doc in docs {
-        for text in std::iter::once(doc.title.as_str()).chain(
+        let tags = doc.tags.iter().map(String::as_str);
+        for text in std::iter::once(doc.title.as_str()).chain(tags).chain(
             doc.sections
                 .iter()
                 .flat_map(|s| [s.heading.as_str(), s.text.as_str()]),
@@ -458,8 +459,8 @@ fn write_sections(
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_BYTES)?;
     let mut analyzer = Analyzer::new(lexicon);
     for doc in docs {
-        let title_words =
-            analyzer.analyze(&format!("{} {}", doc.title, doc.tags.join(" ")), doc.lang);
+        let title_text = format!("{} {}", doc.title, doc.tags.join(" "));
+        let title_words = analyzer.analyze(&title_text, doc.lang);
         for section in &doc.sections {
             let heading_text = section
                 .parents
@@ -510,7 +511,7 @@ fn write_sections(
             );
             tdoc.add_pre_tokenized_text(
                 fields.title,
-                pre_tokenized(&doc.title, &title_words, Spelling::Folded),
+                pre_tokenized(&title_text, &title_words, Spelling::Folded),
             );
             tdoc.add_text(fields.doc_id, &doc.id);
             tdoc.add_text(

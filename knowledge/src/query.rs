@@ -4,17 +4,22 @@
 //! when all terms of one of its alternatives are there:
 //! - the word's own stem (weight 1.0);
 //! - the parts of a compound (0.85): `människohandelsoffer` → `människohandel` + `offer`;
+//! - another inflection the corpus has, only for Swedish words it lacks (0.95): Snowball leaves
+//!   the definite `-n` of words in `-a`/`-o` (`straffskalan`, `sambon`) on the stem, so
+//!   `straffskalan` alone would never meet `straffskala`;
 //! - a spelling correction against the corpus vocabulary, only for words the corpus lacks (0.75);
 //! - the other terms of a glossary concept (0.9): `reflection period` → `betänketid`. A glossary
 //!   phrase of several words becomes one concept.
 
-use crate::analysis::{Analyzer, Lang, Lexicon, detect_lang, fold};
+use crate::analysis::{Analyzer, Lang, Lexicon, detect_lang, fold, stem};
 use crate::glossary::Glossary;
 
 /// Weight of a compound's parts relative to the whole word.
 const PARTS_FACTOR: f32 = 0.85;
 /// Weight of a glossary equivalent.
 const GLOSSARY_FACTOR: f32 = 0.9;
+/// Weight of another inflection of the same word.
+const INFLECTION_FACTOR: f32 = 0.95;
 /// Weight of a spelling correction.
 const TYPO_FACTOR: f32 = 0.75;
 /// Weight of the word right after "hur"/"how" (*hur lång*, *how many*): it names the kind of
@@ -94,7 +99,16 @@ pub fn parse_query_with(
                     factor: PARTS_FACTOR,
                 });
             }
-            if !lexicon.contains(&w.forms.folded)
+            let unknown = !lexicon.contains(&w.forms.folded);
+            let inflection = (unknown && lang == Lang::Sv)
+                .then(|| other_inflection(&question[w.range.clone()].to_lowercase(), lexicon))
+                .flatten();
+            if let Some(other) = inflection {
+                alternatives.push(Alternative {
+                    terms: vec![other],
+                    factor: INFLECTION_FACTOR,
+                });
+            } else if unknown
                 && w.forms.parts.is_empty()
                 && let Some(fix) = correct_spelling(&w.forms.folded, lexicon)
             {
@@ -219,6 +233,26 @@ fn follows_how(before: &str) -> bool {
     last.eq_ignore_ascii_case("hur") || last.eq_ignore_ascii_case("how")
 }
 
+/// The folded stem of another inflection of the Swedish word `lower` that the corpus has: the
+/// word without a definite `-n` after a vowel (`straffskalan` → `straffskala`, `sambon` →
+/// `sambo`), or with one (`kvinna` → `kvinnan`, where the corpus only has the definite form).
+fn other_inflection(lower: &str, lexicon: &Lexicon) -> Option<String> {
+    const VOWELS: &[char] = &['a', 'e', 'o', 'u', 'y', 'å', 'ä', 'ö'];
+    if lower.chars().count() < 4 {
+        return None;
+    }
+    let without_n = lower
+        .strip_suffix('n')
+        .filter(|w| w.ends_with(VOWELS))
+        .map(str::to_owned);
+    let with_n = lower.ends_with(VOWELS).then(|| format!("{lower}n"));
+    [without_n, with_n]
+        .into_iter()
+        .flatten()
+        .map(|w| fold(&stem(&w, Lang::Sv)))
+        .find(|folded| lexicon.contains(folded))
+}
+
 /// The corpus stem closest to an unknown `folded` stem: one edit for short words, two for long.
 /// Same first letter (typos rarely hit it); the most frequent wins a tie.
 pub fn correct_spelling(folded: &str, lexicon: &Lexicon) -> Option<String> {
@@ -329,6 +363,34 @@ mod tests {
         assert_eq!(q.concepts[0].alternatives.len(), 1);
         assert_eq!(edit_distance_within("kitten", "sitting", 3), Some(3));
         assert_eq!(edit_distance_within("kitten", "sitting", 2), None);
+    }
+
+    #[test]
+    fn a_swedish_word_the_corpus_lacks_meets_its_other_inflection() {
+        let lex = lexicon("straffskala sambon polisanmälan");
+        let alternatives = |q: &str| -> Vec<(Vec<String>, f32)> {
+            parse_query(q, &lex, &Glossary::default()).concepts[0]
+                .alternatives
+                .iter()
+                .map(|a| (a.terms.clone(), a.factor))
+                .collect()
+        };
+        // Snowball keeps the definite -n: without help the two forms never meet.
+        assert_ne!(
+            stem("straffskalan", Lang::Sv),
+            stem("straffskala", Lang::Sv)
+        );
+        assert!(alternatives("straffskalan").contains(&(
+            vec![fold(&stem("straffskala", Lang::Sv))],
+            INFLECTION_FACTOR
+        )));
+        assert!(
+            alternatives("sambo")
+                .contains(&(vec![fold(&stem("sambon", Lang::Sv))], INFLECTION_FACTOR))
+        );
+        // A known word gets no variants, and an unrelated unknown word none either.
+        assert_eq!(alternatives("polisanmälan").len(), 1);
+        assert_eq!(alternatives("blankett").len(), 1);
     }
 
     #[test]
