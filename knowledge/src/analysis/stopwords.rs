@@ -169,6 +169,20 @@ const SWEDISH: &[&str] = &[
     "ofta",
     "hurdan",
     "nånstans",
+    // The other forms of the auxiliary and light verbs above: a verb on the list in one tense
+    // is one in all of them (Snowball's list has `blivit` beside `bli`, `blir`, `blev`).
+    "blivit",
+    "fått",
+    "gjort",
+    "gick",
+    "gått",
+    "komma",
+    "kommit",
+    "haft",
+    "kunna",
+    "kunnat",
+    "behövt",
+    "velat",
 ];
 
 const ENGLISH: &[&str] = &[
