@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn picks_the_sentence_that_answers_and_marks_matched_words() {
-        let text = "Personen ansöker inte själv. Ansökan görs av socialnämnden eller förundersökningsledaren. Migrationsverket prövar ansökan.";
+        let text = "Personen behöver inte göra något själv. Ansökan görs av socialnämnden eller förundersökningsledaren. Migrationsverket prövar ansökan.";
         let q = parse_query(
             "vem gör ansökan om betänketid",
             &Lexicon::default(),

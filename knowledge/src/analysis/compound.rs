@@ -173,7 +173,7 @@ mod tests {
         ]);
         let cases = [
             ("människohandelsoffer", ["människohandel", "off"]),
-            ("betänketidsansökan", ["betänketid", "ansökan"]),
+            ("betänketidsansökan", ["betänketid", "ansök"]),
             ("målsägandebiträde", ["målsäg", "biträd"]),
             ("målsägarbiträde", ["målsäg", "biträd"]),
             ("uppehållstillstånd", ["uppehåll", "tillstånd"]),

@@ -176,8 +176,12 @@ pub fn stem(lower: &str, lang: Lang) -> String {
     };
     // Snowball stems `koordinator` to `koordinat` but leaves `koordinatorn` and `koordinatorerna`
     // at `-torn`/`-tor`: bring those to the same stem.
+    // It also keeps the `-n` of the definite `-an` (`kvinnan`, `straffskalan`) and of the verbal
+    // nouns in `-an` (`ansökan`, `anmälan`), so neither meets its base word or verb (`kvinna`,
+    // `ansöka`): drop that `n` after a consonant, and the rest stems like the base word.
     let word = match lang {
         Lang::Sv if lower.len() > 6 && lower.ends_with("torn") => &lower[..lower.len() - 1],
+        Lang::Sv if lower.chars().count() >= 6 && definite_an(lower) => &lower[..lower.len() - 1],
         _ => lower,
     };
     let mut stem = frostem::Stemmer::new(algorithm).stem(word).into_owned();
@@ -185,6 +189,16 @@ pub fn stem(lower: &str, lang: Lang) -> String {
         stem.truncate(stem.len() - 2);
     }
     stem
+}
+
+/// Ends in a consonant followed by `an`.
+fn definite_an(lower: &str) -> bool {
+    let mut tail = lower.chars().rev();
+    tail.next() == Some('n')
+        && tail.next() == Some('a')
+        && tail
+            .next()
+            .is_some_and(|c| c.is_alphabetic() && !"aeiouyåäö".contains(c))
 }
 
 /// Folds diacritics: `målsägandebiträde` → `malsagandebitrade`, `Malmö` → `Malmo`.
@@ -227,6 +241,10 @@ mod tests {
             ("målsägandebiträdet", "målsägandebiträde", Lang::Sv),
             ("regionkoordinatorerna", "regionkoordinatorn", Lang::Sv),
             ("rättigheterna", "rättigheter", Lang::Sv),
+            ("kvinnan", "kvinna", Lang::Sv),
+            ("straffskalan", "straffskala", Lang::Sv),
+            ("ansökan", "ansöka", Lang::Sv),
+            ("anmälan", "anmäler", Lang::Sv),
             ("indicators", "indicator", Lang::En),
             ("trafficked", "trafficking", Lang::En),
         ];
