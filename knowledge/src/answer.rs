@@ -101,7 +101,9 @@ pub struct Answerer {
 
 impl Answerer {
     /// An answerer over `index`.
-    pub fn new(index: GuidanceIndex, glossary: Glossary, places: Places) -> Self {
+    pub fn new(mut index: GuidanceIndex, glossary: Glossary, places: Places) -> Self {
+        // A question's compound may be built on a glossary word the guidance never uses.
+        index.learn_words(glossary.single_words(Lang::Sv));
         Answerer {
             index,
             glossary,

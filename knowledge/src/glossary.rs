@@ -145,6 +145,16 @@ impl Glossary {
         self.concepts.is_empty()
     }
 
+    /// The folded stems of its one-word terms in `lang`: words Lots knows though the guidance
+    /// may never use them (`mejl`, `soc`), so they can be parts of a compound (`mejladress`).
+    pub fn single_words(&self, lang: Lang) -> impl Iterator<Item = &str> {
+        self.concepts
+            .iter()
+            .flat_map(|c| &c.terms)
+            .filter(move |t| t.lang == lang && t.stems.len() == 1)
+            .map(|t| t.stems[0].as_str())
+    }
+
     /// The concepts whose terms occur in `words` (a question's content words in `lang`, each as
     /// its folded stem and its compound parts). Returns (concept, first word, word count) with
     /// the longest match first at each place.

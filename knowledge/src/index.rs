@@ -309,6 +309,16 @@ impl GuidanceIndex {
         &self.lexicon
     }
 
+    /// Makes `folded_stems` known words of the lexicon (for compound splitting and spelling),
+    /// without counting them as occurrences in the corpus.
+    pub fn learn_words<'w>(&mut self, folded_stems: impl IntoIterator<Item = &'w str>) {
+        for stem in folded_stems {
+            self.lexicon.add_known(stem);
+        }
+        // Analyses made before may have split words differently.
+        self.forms_cache = FormsCache::default();
+    }
+
     /// Number of sections.
     pub fn section_count(&self) -> usize {
         self.sections

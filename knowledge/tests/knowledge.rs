@@ -330,3 +330,18 @@ fn everyday_words_find_the_official_ones() {
         "Ansökan"
     );
 }
+
+#[test]
+fn a_compound_of_a_glossary_word_the_guidance_never_uses_finds_the_official_one() {
+    // "mejladress": `mejl` is only in the glossary; its part `adress` and the glossary's
+    // `e-post` are in the guidance.
+    let a = answerer_of(
+        "+++\nid = \"ansokan\"\ntitle = \"Ansökan\"\nlang = \"sv\"\n+++\n\n\
+         ## Blanketten\nBlanketten finns på myndighetens webbplats.\n\n\
+         ## Skicka ansökan\nSkicka blanketten med e-post; adressen är registrator@myndighet.example.\n\n\
+         ## Adress för besök\nBesöksadressen är Storgatan 1.\n",
+    );
+    let answers = ask(&a, "vilken mejladress har de?", None);
+    assert!(!answers.no_answer);
+    assert_eq!(answers.best().unwrap().section.heading, "Skicka ansökan");
+}

@@ -36,6 +36,11 @@ impl Lexicon {
         *self.counts.entry(folded_stem.to_owned()).or_default() += 1;
     }
 
+    /// Knows `folded_stem` without counting an occurrence (a glossary word the corpus lacks).
+    pub fn add_known(&mut self, folded_stem: &str) {
+        self.counts.entry(folded_stem.to_owned()).or_default();
+    }
+
     /// How often `folded_stem` occurs in the corpus (0 if never).
     pub fn count(&self, folded_stem: &str) -> u32 {
         self.counts.get(folded_stem).copied().unwrap_or(0)
@@ -84,7 +89,7 @@ impl Lexicon {
         if chars.len() < MIN_COMPOUND_CHARS || !chars.iter().all(|(_, c)| c.is_alphabetic()) {
             return None;
         }
-        let mut best: Option<((bool, usize), [String; 2])> = None;
+        let mut best: Option<((bool, f64, usize), [String; 2])> = None;
         for cut in MIN_PART_CHARS..=chars.len() - MIN_PART_CHARS {
             let byte = chars[cut].0;
             let (left, right) = lower.split_at(byte);
@@ -109,8 +114,16 @@ impl Lexicon {
                 {
                     continue;
                 }
-                let score = (known, left_chars.min(right_chars));
-                if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                // Koehn and Knight's measure: the split whose parts are most frequent in the
+                // corpus (geometric mean), then the most balanced one.
+                let frequency = (f64::from(self.count(&fold(&left_stem)).max(1))
+                    * f64::from(self.count(&fold(&right_stem)).max(1)))
+                .sqrt();
+                let score = (known, frequency, left_chars.min(right_chars));
+                if best
+                    .as_ref()
+                    .is_none_or(|(s, _)| score.partial_cmp(s) == Some(std::cmp::Ordering::Greater))
+                {
                     best = Some((score, [left_stem, right_stem.clone()]));
                 }
             }
@@ -210,6 +223,19 @@ mod tests {
         assert_eq!(
             lex.split_compound("människohandelsring"),
             Some(["människohandel".to_owned(), "ring".to_owned()])
+        );
+    }
+
+    #[test]
+    fn known_words_without_occurrences_split_and_frequent_parts_win() {
+        // `mejl` is a glossary word the corpus lacks; `adress` is common, `dress` rare.
+        let mut lex = lexicon(&["adress", "adress", "adress", "dress"]);
+        assert_eq!(lex.split_compound("mejladress"), None);
+        lex.add_known("mejl");
+        assert_eq!(lex.count("mejl"), 0);
+        assert_eq!(
+            lex.split_compound("mejladress"),
+            Some(["mejl".to_owned(), "adress".to_owned()])
         );
     }
 
