@@ -121,7 +121,9 @@ pub fn parse_query_with(
                 words: question[w.range.clone()].to_owned(),
                 exact: vec![w.forms.stem.clone()],
                 alternatives,
-                weight: if follows_how(&question[..w.range.start]) {
+                weight: if follows_how(&question[..w.range.start])
+                    && is_degree_word(&question[w.range.clone()])
+                {
                     DEGREE_WORD_WEIGHT
                 } else {
                     1.0
@@ -221,6 +223,58 @@ fn wants_quantity(question: &str) -> bool {
         || words
             .windows(2)
             .any(|p| (p[0] == "hur" || p[0] == "how") && DEGREE.contains(&p[1]))
+}
+
+/// Adjectives and adverbs of degree that, after "hur"/"how", ask for a measure (*hur stor*,
+/// *how far*); a verb after "hur" (*hur pratar man*) names the topic and keeps its weight.
+fn is_degree_word(word: &str) -> bool {
+    const DEGREE: &[&str] = &[
+        "lång",
+        "långt",
+        "långa",
+        "länge",
+        "många",
+        "mycket",
+        "ofta",
+        "gammal",
+        "gamla",
+        "stor",
+        "stort",
+        "stora",
+        "snabbt",
+        "tidigt",
+        "sent",
+        "sen",
+        "dyr",
+        "dyrt",
+        "mkt",
+        "nära",
+        "långtgående",
+        "allvarlig",
+        "allvarligt",
+        "säker",
+        "säkert",
+        "viktig",
+        "viktigt",
+        "long",
+        "many",
+        "much",
+        "often",
+        "old",
+        "big",
+        "large",
+        "soon",
+        "early",
+        "late",
+        "far",
+        "fast",
+        "quickly",
+        "serious",
+        "sure",
+        "important",
+        "expensive",
+    ];
+    DEGREE.contains(&word.to_lowercase().as_str())
 }
 
 /// The text before a word ends with the interrogative "hur" or "how".
@@ -335,6 +389,9 @@ mod tests {
             weights,
             [("lång", DEGREE_WORD_WEIGHT), ("betänketiden", 1.0)]
         );
+        // A verb after "hur" is what the question is about.
+        let q = parse_query("Hur pratar man med barn?", &lexicon, &glossary);
+        assert!(q.concepts.iter().all(|c| c.weight == 1.0), "{q:?}");
         let q = parse_query("How old is a child under the law?", &lexicon, &glossary);
         assert_eq!(q.concepts[0].words, "old");
         assert_eq!(q.concepts[0].weight, DEGREE_WORD_WEIGHT);
