@@ -183,6 +183,11 @@ const SWEDISH: &[&str] = &[
     "kunnat",
     "behövt",
     "velat",
+    // Verb particles, like `ut` and `upp` above: `skicka in`, `ta fram`, `lämna bort`.
+    "in",
+    "fram",
+    "bort",
+    "iväg",
 ];
 
 const ENGLISH: &[&str] = &[
