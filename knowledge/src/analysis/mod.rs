@@ -279,6 +279,9 @@ mod tests {
         let lex = Lexicon::default();
         let terms = folded_terms("Vem ansöker om betänketid, 4 kap. 1 a §?", Lang::Sv, &lex);
         assert_eq!(terms, ["ansok", "betanketid", "4", "kap", "1"]);
+        // Every tense of a light verb, and verb particles, are function words.
+        let terms = folded_terms("vem har blivit kallad, vem skickar in den", Lang::Sv, &lex);
+        assert_eq!(terms, ["kall", "skick"]);
     }
 
     #[test]
