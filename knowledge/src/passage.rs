@@ -70,6 +70,8 @@ pub fn select_passage(
         .flat_map(|a| a.terms.iter().map(String::as_str))
         .collect();
     let sentences = split_sentences(text);
+    let mut opening_stems: Vec<Option<String>> = Vec::with_capacity(sentences.len());
+    let mut sentence_terms: Vec<Vec<String>> = Vec::with_capacity(sentences.len());
     let scored: Vec<(Range<usize>, f32, Vec<Range<usize>>)> = sentences
         .into_iter()
         .map(|range| {
@@ -92,6 +94,18 @@ pub fn select_passage(
             all.sort_unstable();
             all.dedup();
             let has = |t: &str| all.binary_search(&t).is_ok();
+            // The sentence's first word, when it is an inflected noun (`Tiden`, `Personen`):
+            // if the sentence before has its stem, the sentence continues that one.
+            opening_stems.push(
+                words
+                    .first()
+                    .filter(|w| {
+                        w.position == 0
+                            && w.forms.stem != text[range.clone()][w.range.clone()].to_lowercase()
+                    })
+                    .map(|w| w.forms.folded.clone()),
+            );
+            sentence_terms.push(all.iter().map(|t| (*t).to_owned()).collect());
             let score: f32 = concepts
                 .iter()
                 .zip(weights)
@@ -122,6 +136,21 @@ pub fn select_passage(
     chosen.truncate(MAX_SENTENCES);
     let top = chosen[0];
     chosen.retain(|&i| i == top || (best > 0.0 && scored[i].1 >= best * FURTHER_SENTENCE_SHARE));
+    // A best sentence that refers back ("Tiden kallas betänketid …" after the sentence that
+    // defines the period, "Den …", "This …") comes with the sentence it refers to.
+    if top > 0
+        && !chosen.contains(&(top - 1))
+        && refers_back(
+            &text[scored[top].0.clone()],
+            opening_stems[top].as_deref(),
+            &sentence_terms[top - 1],
+        )
+    {
+        if chosen.len() == MAX_SENTENCES {
+            chosen.pop();
+        }
+        chosen.push(top - 1);
+    }
     chosen.sort_unstable();
 
     let mut passage = Passage {
@@ -143,6 +172,51 @@ pub fn select_passage(
         previous = Some(i);
     }
     passage
+}
+
+/// Whether `sentence` opens by referring to the sentence before it (whose folded terms are
+/// `before`): with a pronoun or demonstrative, or with an inflected noun the sentence before
+/// uses, alone or as the first part of a compound.
+fn refers_back(sentence: &str, opening_stem: Option<&str>, before: &[String]) -> bool {
+    const BACK: &[&str] = &[
+        "den",
+        "det",
+        "detta",
+        "denna",
+        "dessa",
+        "de",
+        "dom",
+        "han",
+        "hon",
+        "hen",
+        "där",
+        "då",
+        "därför",
+        "sådan",
+        "sådant",
+        "sådana",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "he",
+        "she",
+        "there",
+        "then",
+        "such",
+        "thus",
+        "therefore",
+    ];
+    let first = crate::analysis::split_words(sentence)
+        .next()
+        .map(|(_, w)| w.to_lowercase());
+    first.is_some_and(|w| BACK.contains(&w.as_str()))
+        || opening_stem.is_some_and(|stem| {
+            // Also as the first part of a compound: `Tiden` after `tidsbegränsat`.
+            stem.chars().count() >= 3 && before.iter().any(|t| t.starts_with(stem))
+        })
 }
 
 /// Sentence and list-item ranges of `text`, trimmed, without empty ones.
@@ -241,6 +315,42 @@ mod tests {
         );
         assert!(p.marked().contains("**Ansökan** görs"), "{}", p.marked());
         assert!(p.marked().contains("prövar **ansökan**"), "{}", p.marked());
+    }
+
+    #[test]
+    fn a_sentence_that_refers_back_comes_with_the_one_it_refers_to() {
+        let text = "Personen kan få ett tidsbegränsat uppehållstillstånd i 30 dagar. \
+                    Tiden kallas betänketid. Den kan förlängas. Polisen utreder brottet. \
+                    Betänketid söks av socialnämnden.";
+        let mut lex = Lexicon::default();
+        for s in crate::analysis::lexicon_stems(text, Lang::Sv) {
+            lex.add(&s);
+        }
+        let pick = |text: &str, question: &str| {
+            let q = parse_query(question, &lex, &Glossary::default());
+            let weights = vec![1.0; q.concepts.len()];
+            let mut analyzer = Analyzer::new(&lex);
+            select_passage(text, Lang::Sv, &mut analyzer, &q.concepts, &weights, false)
+        };
+        // An inflected noun that the sentence before has as the first part of a compound.
+        let first_two = "Personen kan få ett tidsbegränsat uppehållstillstånd i 30 dagar. \
+                         Tiden kallas betänketid.";
+        let p = pick(first_two, "vad är betänketid");
+        assert_eq!(p.text, first_two);
+        assert!(
+            p.marked().contains("kallas **betänketid**"),
+            "{}",
+            p.marked()
+        );
+        // A pronoun.
+        let p = pick(text, "kan det förlängas");
+        assert_eq!(p.text, "Tiden kallas betänketid. Den kan förlängas.");
+        // A sentence that stands on its own comes alone.
+        let p = pick(
+            "Polisen utreder brottet. Betänketid söks av socialnämnden.",
+            "vem söker betänketid",
+        );
+        assert_eq!(p.text, "Betänketid söks av socialnämnden.");
     }
 
     #[test]
