@@ -70,8 +70,6 @@ pub fn select_passage(
         .flat_map(|a| a.terms.iter().map(String::as_str))
         .collect();
     let sentences = split_sentences(text);
-    let mut opening_stems: Vec<Option<String>> = Vec::with_capacity(sentences.len());
-    let mut sentence_terms: Vec<Vec<String>> = Vec::with_capacity(sentences.len());
     let scored: Vec<(Range<usize>, f32, Vec<Range<usize>>)> = sentences
         .into_iter()
         .map(|range| {
@@ -94,18 +92,6 @@ pub fn select_passage(
             all.sort_unstable();
             all.dedup();
             let has = |t: &str| all.binary_search(&t).is_ok();
-            // The sentence's first word, when it is an inflected noun (`Tiden`, `Personen`):
-            // if the sentence before has its stem, the sentence continues that one.
-            opening_stems.push(
-                words
-                    .first()
-                    .filter(|w| {
-                        w.position == 0
-                            && w.forms.stem != text[range.clone()][w.range.clone()].to_lowercase()
-                    })
-                    .map(|w| w.forms.folded.clone()),
-            );
-            sentence_terms.push(all.iter().map(|t| (*t).to_owned()).collect());
             let score: f32 = concepts
                 .iter()
                 .zip(weights)
@@ -141,9 +127,11 @@ pub fn select_passage(
     if top > 0
         && !chosen.contains(&(top - 1))
         && refers_back(
-            &text[scored[top].0.clone()],
-            opening_stems[top].as_deref(),
-            &sentence_terms[top - 1],
+            text,
+            scored[top].0.clone(),
+            scored[top - 1].0.clone(),
+            lang,
+            analyzer,
         )
     {
         if chosen.len() == MAX_SENTENCES {
@@ -174,13 +162,19 @@ pub fn select_passage(
     passage
 }
 
-/// Whether `sentence` opens by referring to the sentence before it (whose folded terms are
-/// `before`): with a pronoun or demonstrative, or with an inflected noun the sentence before
-/// uses, alone or as the first part of a compound.
-fn refers_back(sentence: &str, opening_stem: Option<&str>, before: &[String]) -> bool {
+/// Whether the sentence at `at` in `text` opens by referring to the one at `before`: with a
+/// pronoun or demonstrative, or with an inflected noun (`Tiden`) that the sentence before uses,
+/// alone or as the first part of a compound (`tidsbegränsat`).
+fn refers_back(
+    text: &str,
+    at: Range<usize>,
+    before: Range<usize>,
+    lang: Lang,
+    analyzer: &mut Analyzer<'_>,
+) -> bool {
+    // Not `det`, `där`, `it`, `there`: mostly dummy subjects (*Det finns …*, *It is …*).
     const BACK: &[&str] = &[
         "den",
-        "det",
         "detta",
         "denna",
         "dessa",
@@ -189,33 +183,42 @@ fn refers_back(sentence: &str, opening_stem: Option<&str>, before: &[String]) ->
         "han",
         "hon",
         "hen",
-        "där",
-        "då",
         "därför",
         "sådan",
         "sådant",
         "sådana",
-        "it",
         "this",
-        "that",
         "these",
         "those",
         "they",
         "he",
         "she",
-        "there",
-        "then",
         "such",
         "thus",
         "therefore",
     ];
-    let first = crate::analysis::split_words(sentence)
-        .next()
-        .map(|(_, w)| w.to_lowercase());
-    first.is_some_and(|w| BACK.contains(&w.as_str()))
-        || opening_stem.is_some_and(|stem| {
-            // Also as the first part of a compound: `Tiden` after `tidsbegränsat`.
-            stem.chars().count() >= 3 && before.iter().any(|t| t.starts_with(stem))
+    let sentence = &text[at];
+    let mut words = crate::analysis::split_words(sentence).map(|(_, w)| w.to_lowercase());
+    let Some(first) = words.next() else {
+        return false;
+    };
+    if BACK.contains(&first.as_str()) {
+        // "Den som …", "those who …" speak of anyone, not of something said before.
+        return !matches!(words.next().as_deref(), Some("som" | "who"));
+    }
+    let opening = analyzer.analyze(sentence, lang);
+    let Some(noun) = opening
+        .first()
+        .filter(|w| w.position == 0 && w.forms.stem != first)
+    else {
+        return false;
+    };
+    let stem = &noun.forms.folded;
+    stem.chars().count() >= 3
+        && analyzer.analyze(&text[before], lang).iter().any(|w| {
+            std::iter::once(&w.forms.folded)
+                .chain(&w.forms.parts)
+                .any(|t| fold(t).starts_with(stem.as_str()))
         })
 }
 
@@ -345,6 +348,12 @@ mod tests {
         // A pronoun.
         let p = pick(text, "kan det förlängas");
         assert_eq!(p.text, "Tiden kallas betänketid. Den kan förlängas.");
+        // "Den som …" speaks of anyone: no sentence before it is needed.
+        let p = pick(
+            "Polisen utreder brottet. Den som söker betänketid får stöd.",
+            "vem söker betänketid",
+        );
+        assert_eq!(p.text, "Den som söker betänketid får stöd.");
         // A sentence that stands on its own comes alone.
         let p = pick(
             "Polisen utreder brottet. Betänketid söks av socialnämnden.",
