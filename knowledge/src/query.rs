@@ -5,8 +5,8 @@
 //! - the word's own stem (weight 1.0);
 //! - the parts of a compound (0.85): `människohandelsoffer` → `människohandel` + `offer`;
 //! - another inflection the corpus has, only for Swedish words it lacks (0.95): Snowball leaves
-//!   the definite `-n` of words in `-a`/`-o` (`straffskalan`, `sambon`) on the stem, so
-//!   `straffskalan` alone would never meet `straffskala`;
+//!   the definite `-n` of words in `-o` on the stem (`sambon` never meets `sambo`), or the verb
+//!   of a noun made from it (`polisanmälning` → `polisanmäla`);
 //! - a spelling correction against the corpus vocabulary, only for words the corpus lacks (0.75);
 //! - the other terms of a glossary concept (0.9): `reflection period` → `betänketid`. A glossary
 //!   phrase of several words becomes one concept.
@@ -210,10 +210,6 @@ pub fn parse_query_with(
 
 /// "hur länge/lång/många/mycket/ofta/gammal", "how long/many/much/often/old", "när", "when".
 fn wants_quantity(question: &str) -> bool {
-    const DEGREE: &[&str] = &[
-        "länge", "lång", "långt", "långa", "många", "mycket", "ofta", "gammal", "gamla", "long",
-        "many", "much", "often", "old",
-    ];
     let lower = question.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphabetic())
@@ -222,22 +218,13 @@ fn wants_quantity(question: &str) -> bool {
     words.first().is_some_and(|w| *w == "när" || *w == "when")
         || words
             .windows(2)
-            .any(|p| (p[0] == "hur" || p[0] == "how") && DEGREE.contains(&p[1]))
+            .any(|p| (p[0] == "hur" || p[0] == "how") && QUANTITY_WORDS.contains(&p[1]))
 }
 
 /// Adjectives and adverbs of degree that, after "hur"/"how", ask for a measure (*hur stor*,
 /// *how far*); a verb after "hur" (*hur pratar man*) names the topic and keeps its weight.
 fn is_degree_word(word: &str) -> bool {
-    const DEGREE: &[&str] = &[
-        "lång",
-        "långt",
-        "långa",
-        "länge",
-        "många",
-        "mycket",
-        "ofta",
-        "gammal",
-        "gamla",
+    const OTHER_DEGREE: &[&str] = &[
         "stor",
         "stort",
         "stora",
@@ -256,11 +243,6 @@ fn is_degree_word(word: &str) -> bool {
         "säkert",
         "viktig",
         "viktigt",
-        "long",
-        "many",
-        "much",
-        "often",
-        "old",
         "big",
         "large",
         "soon",
@@ -274,8 +256,15 @@ fn is_degree_word(word: &str) -> bool {
         "important",
         "expensive",
     ];
-    DEGREE.contains(&word.to_lowercase().as_str())
+    let lower = word.to_lowercase();
+    QUANTITY_WORDS.contains(&lower.as_str()) || OTHER_DEGREE.contains(&lower.as_str())
 }
+
+/// Words that after "hur"/"how" ask for a duration or a number (*hur länge*, *how many*).
+const QUANTITY_WORDS: &[&str] = &[
+    "länge", "lång", "långt", "långa", "många", "mycket", "ofta", "gammal", "gamla", "long",
+    "many", "much", "often", "old",
+];
 
 /// The text before a word ends with the interrogative "hur" or "how".
 fn follows_how(before: &str) -> bool {
@@ -317,8 +306,9 @@ fn other_inflection(lower: &str, lexicon: &Lexicon) -> Option<String> {
         .find(|folded| lexicon.contains(folded))
 }
 
-/// Swedish suffixes that make nouns of verbs, longest first (folded).
-const DERIVATIONS: &[&str] = &["ningar", "ningen", "ning", "ande", "else", "are"];
+/// Swedish suffixes that make nouns of verbs and that Snowball leaves on the stem: it already
+/// strips `-ande`, `-are` and `-else`, and the endings after `-ning` (`-ningar`, `-ningen`).
+const DERIVATIONS: &[&str] = &["ning"];
 
 /// The corpus stem closest to an unknown `folded` stem: one edit for short words, two for long.
 /// Same first letter (typos rarely hit it); the most frequent wins a tie.
