@@ -208,6 +208,17 @@ impl Answerer {
                 + W_HEADING * heading
                 + if asks_alike { W_QUESTION_WORD } else { 0.0 })
                 * scope_factor;
+            tracing::trace!(
+                doc = %section.doc,
+                heading = %section.heading,
+                bm25 = bm25 / max_bm25,
+                coverage,
+                heading_coverage = heading,
+                asks_alike,
+                scope_factor,
+                score,
+                "candidate"
+            );
             ranked.push((score, coverage, address, section));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));

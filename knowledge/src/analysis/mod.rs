@@ -184,7 +184,14 @@ pub fn stem(lower: &str, lang: Lang) -> String {
         Lang::Sv if lower.chars().count() >= 6 && definite_an(lower) => &lower[..lower.len() - 1],
         _ => lower,
     };
-    let mut stem = frostem::Stemmer::new(algorithm).stem(word).into_owned();
+    let stemmer = frostem::Stemmer::new(algorithm);
+    let mut stem = stemmer.stem(word).into_owned();
+    // Snowball strips one ending: `villkoren` and `arbetsgivaren` lose their definite `-en` and
+    // keep `villkor` and `arbetsgivar`, which their indefinite forms stem past (`villk`,
+    // `arbetsgiv`). Stemming what is left once more brings both to one stem.
+    if lang == Lang::Sv && word.strip_suffix("en") == Some(stem.as_str()) {
+        stem = stemmer.stem(&stem).into_owned();
+    }
     if lang == Lang::Sv && stem.len() > 6 && stem.ends_with("tor") {
         stem.truncate(stem.len() - 2);
     }
@@ -245,6 +252,9 @@ mod tests {
             ("straffskalan", "straffskala", Lang::Sv),
             ("ansökan", "ansöka", Lang::Sv),
             ("anmälan", "anmäler", Lang::Sv),
+            ("villkoren", "villkor", Lang::Sv),
+            ("arbetsgivaren", "arbetsgivare", Lang::Sv),
+            ("konferensen", "konferens", Lang::Sv),
             ("indicators", "indicator", Lang::En),
             ("trafficked", "trafficking", Lang::En),
         ];
