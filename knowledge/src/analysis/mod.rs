@@ -192,10 +192,28 @@ pub fn stem(lower: &str, lang: Lang) -> String {
     if lang == Lang::Sv && word.strip_suffix("en") == Some(stem.as_str()) {
         stem = stemmer.stem(&stem).into_owned();
     }
+    // Snowball strips the definite neuter `-et` only after a single consonant (`beslutet`), so
+    // `tillståndet`, `ärendet` and `samtycket` keep it and never meet `tillstånd`, `ärende`,
+    // `samtycke`: strip it after two consonants too, in words long enough to be inflected.
+    if lang == Lang::Sv && stem.chars().count() >= 7 && after_two_consonants(&stem, "et") {
+        stem = stemmer.stem(&stem[..stem.len() - 2]).into_owned();
+    }
     if lang == Lang::Sv && stem.len() > 6 && stem.ends_with("tor") {
         stem.truncate(stem.len() - 2);
     }
     stem
+}
+
+/// Ends in two consonants followed by `ending`.
+fn after_two_consonants(word: &str, ending: &str) -> bool {
+    word.strip_suffix(ending).is_some_and(|rest| {
+        let mut tail = rest.chars().rev();
+        tail.next().is_some_and(is_consonant) && tail.next().is_some_and(is_consonant)
+    })
+}
+
+fn is_consonant(c: char) -> bool {
+    c.is_alphabetic() && !"aeiouyåäöé".contains(c)
 }
 
 /// Ends in a consonant followed by `an`.
@@ -255,6 +273,10 @@ mod tests {
             ("villkoren", "villkor", Lang::Sv),
             ("arbetsgivaren", "arbetsgivare", Lang::Sv),
             ("konferensen", "konferens", Lang::Sv),
+            ("tillståndet", "tillstånd", Lang::Sv),
+            ("ärendets", "ärende", Lang::Sv),
+            ("samtycket", "samtycke", Lang::Sv),
+            ("beslutet", "beslut", Lang::Sv),
             ("indicators", "indicator", Lang::En),
             ("trafficked", "trafficking", Lang::En),
         ];
