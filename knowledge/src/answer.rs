@@ -13,7 +13,7 @@
 
 use jiff::civil::Date;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
@@ -26,6 +26,8 @@ use crate::query::{Query, parse_query_with};
 
 /// Candidates taken from BM25 for re-scoring.
 const CANDIDATES: usize = 20;
+/// Candidates taken from the asker's own local routines besides.
+const LOCAL_CANDIDATES: usize = 3;
 /// At most this many answers are returned.
 pub const MAX_ANSWERS: usize = 5;
 /// The best section must cover at least this share of the question's weight.
@@ -153,11 +155,32 @@ impl Answerer {
         let searcher = self.index.searcher();
         let weights = self.concept_weights(&searcher, &query)?;
         let total: f32 = weights.iter().sum();
-        let hits = searcher.search(
-            &self.tantivy_query(&query),
+        let tantivy_query = self.tantivy_query(&query);
+        let mut hits = searcher.search(
+            &tantivy_query,
             &TopDocs::with_limit(CANDIDATES).order_by_score(),
         )?;
         let max_bm25 = hits.first().map_or(1.0, |h| h.0.max(f32::EPSILON));
+        // The place's own local routine is what the asker needs most. Its sections are written
+        // for more than this question, so BM25 may rank them below short general ones: its best
+        // are always re-scored, and their BM25 counts relative to the routine's best section.
+        let own: &[String] = out
+            .place
+            .as_ref()
+            .map_or(&[], |p| self.index.local_routines(&p.name));
+        let mut max_own_bm25 = max_bm25;
+        if !own.is_empty() {
+            let local = searcher.search(
+                &self.within_documents(&tantivy_query, own),
+                &TopDocs::with_limit(LOCAL_CANDIDATES).order_by_score(),
+            )?;
+            max_own_bm25 = local.first().map_or(max_bm25, |h| h.0.max(f32::EPSILON));
+            for hit in local {
+                if !hits.iter().any(|h| h.1 == hit.1) {
+                    hits.push(hit);
+                }
+            }
+        }
 
         let asked: Vec<String> = question_words(question).collect();
         // Each concept's alternatives as term ids of this index; an alternative with a term
@@ -203,7 +226,12 @@ impl Answerer {
             let coverage = covered(&section.terms);
             let heading = covered(&section.heading_terms);
             let asks_alike = question_words(&section.heading).any(|w| asked.contains(&w));
-            let score = (W_BM25 * bm25 / max_bm25
+            let bm25 = if own.contains(&section.doc) {
+                bm25 / max_own_bm25
+            } else {
+                bm25 / max_bm25
+            };
+            let score = (W_BM25 * bm25
                 + W_COVERAGE * coverage
                 + W_HEADING * heading
                 + if asks_alike { W_QUESTION_WORD } else { 0.0 })
@@ -211,7 +239,7 @@ impl Answerer {
             tracing::trace!(
                 doc = %section.doc,
                 heading = %section.heading,
-                bm25 = bm25 / max_bm25,
+                bm25,
                 coverage,
                 heading_coverage = heading,
                 asks_alike,
@@ -296,6 +324,32 @@ impl Answerer {
             weights.push(weight.unwrap_or_else(|| idf(0.0)) * concept.weight);
         }
         Ok(weights)
+    }
+
+    /// `query`, only in the documents `docs`.
+    fn within_documents(&self, query: &BooleanQuery, docs: &[String]) -> BooleanQuery {
+        let doc_id = self.index.fields().doc_id;
+        let any_of: Vec<(Occur, Box<dyn tantivy::query::Query>)> = docs
+            .iter()
+            .map(|d| {
+                let term =
+                    TermQuery::new(Term::from_field_text(doc_id, d), IndexRecordOption::Basic);
+                (
+                    Occur::Should,
+                    Box::new(term) as Box<dyn tantivy::query::Query>,
+                )
+            })
+            .collect();
+        BooleanQuery::new(vec![
+            (Occur::Must, Box::new(query.clone())),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::new(any_of)),
+                    0.0,
+                )),
+            ),
+        ])
     }
 
     fn tantivy_query(&self, query: &Query) -> BooleanQuery {

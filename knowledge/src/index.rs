@@ -159,6 +159,8 @@ pub struct GuidanceIndex {
     rankings: Vec<Vec<Ranking>>,
     /// Term → id, for the term ids of [`Ranking`].
     vocabulary: HashMap<String, u32>,
+    /// Municipality → ids of the documents that are its local routines.
+    local_routines: HashMap<String, Vec<String>>,
     /// Word analyses shared by the questions answered from this index.
     forms_cache: FormsCache,
 }
@@ -259,6 +261,7 @@ impl GuidanceIndex {
             out.dedup();
             out.into_boxed_slice()
         };
+        let mut local_routines: HashMap<String, Vec<String>> = HashMap::new();
         let mut rankings = Vec::with_capacity(searcher.segment_readers().len());
         for (segment, seg_reader) in searcher.segment_readers().iter().enumerate() {
             let mut decoded = Vec::with_capacity(seg_reader.max_doc() as usize);
@@ -269,6 +272,12 @@ impl GuidanceIndex {
                     location.as_deref(),
                     tantivy::DocAddress::new(segment as u32, doc),
                 )?;
+                for m in &r.municipalities {
+                    let docs = local_routines.entry(m.clone()).or_default();
+                    if !docs.contains(&r.doc) {
+                        docs.push(r.doc.clone());
+                    }
+                }
                 decoded.push(Ranking {
                     terms: ids(&r.terms),
                     heading_terms: ids(&r.heading_terms),
@@ -290,6 +299,7 @@ impl GuidanceIndex {
             location,
             rankings,
             vocabulary,
+            local_routines,
             forms_cache: FormsCache::default(),
         })
     }
@@ -297,6 +307,13 @@ impl GuidanceIndex {
     /// The schema fields.
     pub fn fields(&self) -> Fields {
         self.fields
+    }
+
+    /// Ids of the documents that are local routines of `municipality`.
+    pub fn local_routines(&self, municipality: &str) -> &[String] {
+        self.local_routines
+            .get(municipality)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// A searcher over the index.

@@ -187,6 +187,45 @@ fn the_askers_local_routine_wins_and_another_citys_is_never_used() {
 }
 
 #[test]
+fn the_askers_local_routine_is_weighed_even_when_many_general_sections_match_better() {
+    // Thirty general documents match the question word for word in short sections; the local
+    // routine says the same among other things, so BM25 alone ranks it below all of them.
+    let places = Places::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..30 {
+        std::fs::write(
+            dir.path().join(format!("allmant-{i}.md")),
+            format!(
+                "+++\nid = \"allmant-{i}\"\ntitle = \"Allmänt {i}\"\nlang = \"sv\"\n+++\n\n\
+                 ## Socialjouren efter kontorstid\nSocialjouren nås efter kontorstid.\n"
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.path().join("lokal-rutin-kiruna.md"),
+        "+++\nid = \"lokal-rutin-kiruna\"\ntitle = \"Lokal rutin Kiruna\"\nlang = \"sv\"\n\
+         municipalities = [\"Kiruna\"]\n+++\n\n\
+         ## Jourteamet\nI Kiruna finns ett eget jourteam i kommunhuset, och det samarbetar \
+         med grannkommunerna i Norrbotten om bilar, lokaler och scheman. Socialjouren nås \
+         efter kontorstid på 070-174 06 42.\n",
+    )
+    .unwrap();
+    let report = load_dirs(&[dir.path().to_owned()], &places);
+    assert!(report.is_clean(), "{:?}", report.rejected);
+    let a = Answerer::new(
+        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
+        Glossary::embedded(),
+        places,
+    );
+    let q = "hur når jag socialjouren efter kontorstid?";
+    assert_eq!(best(&a, q, Some("Kiruna")).0, "lokal-rutin-kiruna");
+    // Elsewhere, and with no place known, the general sections answer.
+    assert!(best(&a, q, Some("Lund")).0.starts_with("allmant-"));
+    assert!(best(&a, q, None).0.starts_with("allmant-"));
+}
+
+#[test]
 fn weak_evidence_gives_no_answer() {
     let a = answerer();
     for q in [

@@ -188,6 +188,12 @@ const SWEDISH: &[&str] = &[
     "fram",
     "bort",
     "iväg",
+    // Their forms for where something is: `här uppe`, `där ute`, `nere i stan`.
+    "uppe",
+    "nere",
+    "ute",
+    "inne",
+    "borta",
 ];
 
 const ENGLISH: &[&str] = &[
