@@ -371,7 +371,9 @@ impl Answerer {
         for concept in &query.concepts {
             for alt in &concept.alternatives {
                 let boost = alt.factor / (alt.terms.len() as f32).sqrt();
-                for t in &alt.terms {
+                // A term no section has (an English equivalent in Swedish-only guidance, a
+                // misspelling) can add nothing but the cost of looking it up in three fields.
+                for t in alt.terms.iter().filter(|t| self.index.term_id(t).is_some()) {
                     add(f.body, t, boost);
                     add(f.heading, t, boost * HEADING_BOOST);
                     add(f.title, t, boost * TITLE_BOOST);

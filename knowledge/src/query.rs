@@ -7,6 +7,8 @@
 //! - another inflection the corpus has, only for Swedish words it lacks (0.95): Snowball leaves
 //!   the definite `-n` of words in `-o` on the stem (`sambon` never meets `sambo`), or the verb
 //!   of a noun made from it (`polisanmälning` → `polisanmäla`);
+//! - for a Swedish verb with a particle, the verb with the particle as prefix and its noun, when
+//!   the corpus has them (0.95): `lämnar vi över` → `överlämna`, `överlämning`;
 //! - a spelling correction against the corpus vocabulary, only for words the corpus lacks (0.75);
 //! - the other terms of a glossary concept (0.9): `reflection period` → `betänketid`. A glossary
 //!   phrase of several words becomes one concept.
@@ -116,6 +118,15 @@ pub fn parse_query_with(
                     terms: vec![fix],
                     factor: TYPO_FACTOR,
                 });
+            }
+            if lang == Lang::Sv {
+                let word = question[w.range.clone()].to_lowercase();
+                for joined in prefixed_by_particle(&word, &question[w.range.end..], lexicon) {
+                    alternatives.push(Alternative {
+                        terms: vec![joined],
+                        factor: INFLECTION_FACTOR,
+                    });
+                }
             }
             Concept {
                 words: question[w.range.clone()].to_owned(),
@@ -306,6 +317,45 @@ fn other_inflection(lower: &str, lexicon: &Lexicon) -> Option<String> {
         .find(|folded| lexicon.contains(folded))
 }
 
+/// Particles of Swedish particle verbs that also join the verb as a prefix: `lämna över` is
+/// `överlämna` (and `överlämning`), `följa upp` is `uppfölja` (`uppföljning`), `lämna ut` is
+/// `utlämna` (`utlämnande`).
+const PARTICLES: &[&str] = &[
+    "över", "ut", "upp", "in", "fram", "bort", "av", "till", "på", "om", "ner", "undan", "tillbaka",
+];
+
+/// Subject pronouns, which stand between a leading verb and its particle.
+const SUBJECT_PRONOUNS: &[&str] = &[
+    "jag", "du", "han", "hon", "hen", "vi", "ni", "de", "dom", "man", "den", "det",
+];
+
+/// For a Swedish verb followed by a particle (`lämnar över`), the folded stems of the verb with
+/// the particle as prefix and of the noun made from it, those the corpus has.
+fn prefixed_by_particle(verb: &str, after: &str, lexicon: &Lexicon) -> Vec<String> {
+    // The subject may come between when the verb leads the clause: `hur lämnar vi över`.
+    let mut next = crate::analysis::split_words(after).map(|(_, w)| w.to_lowercase());
+    let particle = next
+        .next()
+        .filter(|w| !SUBJECT_PRONOUNS.contains(&w.as_str()))
+        .or_else(|| next.next());
+    let Some(particle) = particle.filter(|p| PARTICLES.contains(&p.as_str())) else {
+        return vec![];
+    };
+    let joined = fold(&stem(&format!("{particle}{verb}"), Lang::Sv));
+    // The noun in `-ning` (`överlämn` + `ing`, `uppfölj` + `ning`).
+    let nouns: Vec<String> = DERIVATIONS
+        .iter()
+        .map(|suffix| match suffix.strip_prefix('n') {
+            Some(rest) if joined.ends_with('n') => format!("{joined}{rest}"),
+            _ => format!("{joined}{suffix}"),
+        })
+        .collect();
+    std::iter::once(joined)
+        .chain(nouns)
+        .filter(|candidate| candidate.chars().count() >= 6 && lexicon.contains(candidate))
+        .collect()
+}
+
 /// Swedish suffixes that make nouns of verbs and that Snowball leaves on the stem: it already
 /// strips `-ande`, `-are` and `-else`, and the endings after `-ning` (`-ningar`, `-ningen`).
 const DERIVATIONS: &[&str] = &["ning"];
@@ -449,6 +499,24 @@ mod tests {
         // A known word gets no variants, and an unrelated unknown word none either.
         assert_eq!(alternatives("polisanmälan").len(), 1);
         assert_eq!(alternatives("blankett").len(), 1);
+    }
+
+    #[test]
+    fn a_particle_verb_meets_its_prefixed_verb_and_noun() {
+        let lex = lexicon("överlämningen till den nya kommunen; uppföljning efter ett år");
+        let has = |q: &str, term: &str| {
+            parse_query(q, &lex, &Glossary::default()).concepts[0]
+                .alternatives
+                .iter()
+                .any(|a| a.terms == [term])
+        };
+        // The subject may stand between the verb and its particle.
+        assert!(has("hur lämnar vi över ärendet?", "overlamning"));
+        assert!(has("lämna över ärendet", "overlamning"));
+        assert!(has("vem följer upp?", "uppfoljning"));
+        // Without a particle, or with one the corpus has no compound of, nothing is added.
+        assert!(!has("vi lämnar ärendet", "overlamning"));
+        assert!(!has("vem följer med?", "uppfoljning"));
     }
 
     #[test]
