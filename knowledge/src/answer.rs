@@ -374,12 +374,21 @@ impl Answerer {
                 // A term no section has (an English equivalent in Swedish-only guidance, a
                 // misspelling) can add nothing but the cost of looking it up in three fields.
                 for t in alt.terms.iter().filter(|t| self.index.term_id(t).is_some()) {
-                    add(f.body, t, boost);
+                    // A word spelled as asked and without diacritics has the same postings in
+                    // the exact field as in the body: its preference goes into the body clause.
+                    let exact = concept.exact.iter().any(|e| e.is_ascii() && e == t);
+                    add(
+                        f.body,
+                        t,
+                        boost + if exact { EXACT_SPELLING_BOOST } else { 0.0 },
+                    );
                     add(f.heading, t, boost * HEADING_BOOST);
                     add(f.title, t, boost * TITLE_BOOST);
                 }
             }
-            for exact in &concept.exact {
+            // Spelled as asked, when that differs from the folded form: a word without
+            // diacritics has the same postings in both fields.
+            for exact in concept.exact.iter().filter(|e| !e.is_ascii()) {
                 add(f.body_exact, exact, EXACT_SPELLING_BOOST);
             }
         }
