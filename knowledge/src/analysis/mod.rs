@@ -219,11 +219,7 @@ fn is_consonant(c: char) -> bool {
 /// Ends in a consonant followed by `an`.
 fn definite_an(lower: &str) -> bool {
     let mut tail = lower.chars().rev();
-    tail.next() == Some('n')
-        && tail.next() == Some('a')
-        && tail
-            .next()
-            .is_some_and(|c| c.is_alphabetic() && !"aeiouyåäö".contains(c))
+    tail.next() == Some('n') && tail.next() == Some('a') && tail.next().is_some_and(is_consonant)
 }
 
 /// Folds diacritics: `målsägandebiträde` → `malsagandebitrade`, `Malmö` → `Malmo`.
