@@ -10,6 +10,9 @@
 //!    named) municipality is preferred; another place's local routine is never used.
 //! 4. The confidence gate: if the best section covers too little of the question, or only about as
 //!    much as a section of another document, the answer is `no_answer` with no guess.
+//! 5. Within each document, the sections take the document's places in the order of how much of
+//!    their heading the question echoes ([`crate::heading_echo`]): `Det här får du inte skriva`
+//!    for *vad får man inte skriva?*. Which documents answer, and the gate, stay as step 3 says.
 
 use jiff::civil::Date;
 use tantivy::collector::TopDocs;
@@ -19,6 +22,7 @@ use tantivy::{Searcher, Term};
 
 use crate::analysis::{Analyzer, Lang};
 use crate::glossary::Glossary;
+use crate::heading_echo::Asked;
 use crate::index::{GuidanceIndex, IndexError, Ranking, SectionRecord};
 use crate::passage::{Passage, select_passage};
 use crate::places::{Municipality, Places};
@@ -44,6 +48,10 @@ const EXACT_SPELLING_BOOST: f32 = 0.2;
 const W_BM25: f32 = 0.35;
 const W_COVERAGE: f32 = 0.45;
 const W_HEADING: f32 = 0.2;
+/// Weight of the heading's echo of the question ([`crate::heading_echo`]).
+/// Weight of the heading's echo of the question ([`crate::heading_echo`]) when the sections of
+/// one document are ordered among themselves.
+const W_ECHO: f32 = 0.5;
 /// Bonus when the heading asks the question's kind of question (`Vem ansöker …` for `vem …?`).
 const W_QUESTION_WORD: f32 = 0.08;
 /// Question words that headings of guidance often start with, Swedish and English.
@@ -183,6 +191,10 @@ impl Answerer {
         }
 
         let asked: Vec<String> = question_words(question).collect();
+        let mut echoed = Asked::new(question, &query, |t| self.index.term_id(t));
+        if let Some(place) = &out.place {
+            echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
+        }
         // Each concept's alternatives as term ids of this index; an alternative with a term
         // no section has can never match.
         let id_concepts: Vec<Vec<(f32, Option<Vec<u32>>)>> = query
@@ -226,12 +238,13 @@ impl Answerer {
             let coverage = covered(&section.terms);
             let heading = covered(&section.heading_terms);
             let asks_alike = question_words(&section.heading).any(|w| asked.contains(&w));
+            let echo = section.heading_words.echo(&echoed);
             let bm25 = if own.contains(&section.doc) {
                 bm25 / max_own_bm25
             } else {
                 bm25 / max_bm25
             };
-            let score = (W_BM25 * bm25
+            let evidence = (W_BM25 * bm25
                 + W_COVERAGE * coverage
                 + W_HEADING * heading
                 + if asks_alike { W_QUESTION_WORD } else { 0.0 })
@@ -243,27 +256,34 @@ impl Answerer {
                 coverage,
                 heading_coverage = heading,
                 asks_alike,
+                echo,
                 scope_factor,
-                score,
+                evidence,
                 "candidate"
             );
-            ranked.push((score, coverage, address, section));
+            ranked.push(Candidate {
+                section,
+                address,
+                evidence,
+                within_document: evidence + W_ECHO * echo * scope_factor,
+                coverage,
+            });
         }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
 
-        let Some((best_score, best_coverage, _, best)) = ranked.first() else {
+        let Some(best) = ranked.first() else {
             return Ok(out);
         };
         let runner_up = ranked
             .iter()
-            .find(|r| r.3.doc != best.doc)
-            .map_or(0.0, |r| r.0);
-        let clear_lead = best_score - runner_up >= MIN_MARGIN * best_score;
+            .find(|r| r.section.doc != best.section.doc)
+            .map_or(0.0, |r| r.evidence);
+        let clear_lead = best.evidence - runner_up >= MIN_MARGIN * best.evidence;
         out.no_answer =
-            *best_coverage < MIN_COVERAGE || (*best_coverage < CLEAR_COVERAGE && !clear_lead);
+            best.coverage < MIN_COVERAGE || (best.coverage < CLEAR_COVERAGE && !clear_lead);
         tracing::debug!(
-            coverage = best_coverage,
-            score = best_score,
+            coverage = best.coverage,
+            score = best.evidence,
             runner_up,
             no_answer = out.no_answer,
             "ranked"
@@ -271,9 +291,10 @@ impl Answerer {
         if out.no_answer {
             return Ok(out);
         }
+        order_within_documents(&mut ranked);
         let mut answers = Vec::with_capacity(MAX_ANSWERS);
-        for (score, coverage, address, _) in ranked.into_iter().take(MAX_ANSWERS) {
-            let section = self.index.record(&searcher, address)?;
+        for candidate in ranked.into_iter().take(MAX_ANSWERS) {
+            let section = self.index.record(&searcher, candidate.address)?;
             let passage = select_passage(
                 &section.text,
                 section.lang,
@@ -289,8 +310,8 @@ impl Answerer {
                 .is_some_and(|d| d < today);
             answers.push(Answer {
                 section,
-                score,
-                coverage,
+                score: candidate.evidence,
+                coverage: candidate.coverage,
                 passage,
                 outdated,
             });
@@ -396,6 +417,51 @@ impl Answerer {
     }
 }
 
+/// A section weighed for one question.
+#[derive(Clone, Copy)]
+struct Candidate<'r> {
+    section: &'r Ranking,
+    address: tantivy::DocAddress,
+    /// How well it answers (BM25, coverage, heading, scope): ranks the documents and decides
+    /// the gate.
+    evidence: f32,
+    /// The evidence with the heading's echo of the question: orders a document's sections.
+    within_document: f32,
+    /// Share of the question's weight it covers.
+    coverage: f32,
+}
+
+/// Lets the heading echo order each document's sections among the places (`ranked` is by
+/// evidence) that the document's evidence earned. Which documents answer, in what order, and
+/// the gate stay as the evidence says; a place keeps its evidence as the score.
+fn order_within_documents(ranked: &mut [Candidate<'_>]) {
+    let by_evidence = ranked.to_vec();
+    let mut placed = vec![false; ranked.len()];
+    for first in 0..by_evidence.len() {
+        if placed[first] {
+            continue;
+        }
+        let doc = &by_evidence[first].section.doc;
+        let places: Vec<usize> = (first..by_evidence.len())
+            .filter(|&i| &by_evidence[i].section.doc == doc)
+            .collect();
+        let mut sections = places.clone();
+        // Stable: sections the echo cannot tell apart keep the evidence's order.
+        sections.sort_by(|&a, &b| {
+            by_evidence[b]
+                .within_document
+                .total_cmp(&by_evidence[a].within_document)
+        });
+        for (&place, &section) in places.iter().zip(&sections) {
+            placed[place] = true;
+            ranked[place] = Candidate {
+                evidence: by_evidence[place].evidence,
+                ..by_evidence[section]
+            };
+        }
+    }
+}
+
 /// The question words (`vem`, `how`, …) in `text`, lower-cased.
 fn question_words(text: &str) -> impl Iterator<Item = String> + '_ {
     crate::analysis::split_words(text)
@@ -426,5 +492,48 @@ impl Answers {
     /// The best answer, if any.
     pub fn best(&self) -> Option<&Answer> {
         self.answers.first()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::heading_echo::HeadingWords;
+
+    fn section(doc: &str, heading: &str) -> Ranking {
+        Ranking {
+            doc: doc.into(),
+            heading: heading.into(),
+            municipalities: vec![],
+            regions: vec![],
+            terms: Box::new([]),
+            heading_terms: Box::new([]),
+            heading_words: HeadingWords::default(),
+        }
+    }
+
+    #[test]
+    fn the_echo_reorders_a_documents_sections_only_among_its_own_places() {
+        let (a1, b, a2) = (section("a", "1"), section("b", "2"), section("a", "3"));
+        let candidate = |section, evidence, within_document| Candidate {
+            section,
+            address: tantivy::DocAddress::new(0, 0),
+            evidence,
+            within_document,
+            coverage: evidence,
+        };
+        // By evidence: a1, b, a2; a2 echoes the question best, b better than both.
+        let mut ranked = [
+            candidate(&a1, 0.9, 0.9),
+            candidate(&b, 0.8, 1.5),
+            candidate(&a2, 0.7, 1.2),
+        ];
+        order_within_documents(&mut ranked);
+        let order: Vec<(&str, f32, f32)> = ranked
+            .iter()
+            .map(|c| (c.section.heading.as_str(), c.evidence, c.coverage))
+            .collect();
+        // Document a keeps the first and third places, and each place its score; b stays second.
+        assert_eq!(order, [("3", 0.9, 0.7), ("2", 0.8, 0.8), ("1", 0.7, 0.9)]);
     }
 }

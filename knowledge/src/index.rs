@@ -22,6 +22,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::{AnalyzedWord, Analyzer, FormsCache, Lang, Lexicon, fold, lexicon_stems};
 use crate::document::Document;
+use crate::heading_echo::HeadingWords;
 
 /// Name of the file that names the generation in service.
 const CURRENT: &str = "CURRENT";
@@ -178,8 +179,28 @@ pub struct Ranking {
     pub regions: Vec<String>,
     /// Ids of the section's terms (heading path, title, text), sorted.
     pub terms: Box<[u32]>,
-    /// Ids of the heading path's terms, sorted.
+    /// Ids of the heading path's terms (the document title's included), sorted.
     pub heading_terms: Box<[u32]>,
+    /// The section's own heading, for the echo of a question in it.
+    pub heading_words: HeadingWords,
+}
+
+/// The id of `term` in `vocabulary`, given the next id if it has none yet.
+fn term_id(vocabulary: &mut HashMap<String, u32>, term: &str) -> u32 {
+    if let Some(id) = vocabulary.get(term) {
+        return *id;
+    }
+    let next = vocabulary.len() as u32;
+    vocabulary.insert(term.to_owned(), next);
+    next
+}
+
+/// The ids of `terms` in `vocabulary`, sorted and without repeats.
+fn term_ids(vocabulary: &mut HashMap<String, u32>, terms: &[String]) -> Box<[u32]> {
+    let mut out: Vec<u32> = terms.iter().map(|t| term_id(vocabulary, t)).collect();
+    out.sort_unstable();
+    out.dedup();
+    out.into_boxed_slice()
 }
 
 impl GuidanceIndex {
@@ -249,18 +270,7 @@ impl GuidanceIndex {
         let searcher = reader.searcher();
         let sections = searcher.num_docs() as usize;
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
-        let mut ids = |terms: &[String]| -> Box<[u32]> {
-            let mut out: Vec<u32> = terms
-                .iter()
-                .map(|t| {
-                    let next = vocabulary.len() as u32;
-                    *vocabulary.entry(t.clone()).or_insert(next)
-                })
-                .collect();
-            out.sort_unstable();
-            out.dedup();
-            out.into_boxed_slice()
-        };
+        let mut analyzer = Analyzer::new(&lexicon);
         let mut local_routines: HashMap<String, Vec<String>> = HashMap::new();
         let mut rankings = Vec::with_capacity(searcher.segment_readers().len());
         for (segment, seg_reader) in searcher.segment_readers().iter().enumerate() {
@@ -279,8 +289,11 @@ impl GuidanceIndex {
                     }
                 }
                 decoded.push(Ranking {
-                    terms: ids(&r.terms),
-                    heading_terms: ids(&r.heading_terms),
+                    terms: term_ids(&mut vocabulary, &r.terms),
+                    heading_terms: term_ids(&mut vocabulary, &r.heading_terms),
+                    heading_words: HeadingWords::new(&r.heading, r.lang, &mut analyzer, |t| {
+                        term_id(&mut vocabulary, t)
+                    }),
                     doc: r.doc,
                     heading: r.heading,
                     municipalities: r.municipalities,
@@ -488,6 +501,7 @@ fn write_sections(
     for doc in docs {
         let title_text = format!("{} {}", doc.title, doc.tags.join(" "));
         let title_words = analyzer.analyze(&title_text, doc.lang);
+        let title_heading = term_set(&analyzer.analyze(&doc.title, doc.lang));
         for section in &doc.sections {
             let heading_text = section
                 .parents
@@ -498,7 +512,11 @@ fn write_sections(
                 .join(" ");
             let heading_words = analyzer.analyze(&heading_text, doc.lang);
             let body_words = analyzer.analyze(&section.text, doc.lang);
-            let heading_terms = term_set(&heading_words);
+            // A heading stands under its document's title: every section of the document about
+            // målsägandebiträde is headed by that word, so heading coverage tells the sections
+            // apart by their own words, not by whether a heading repeats the title.
+            let mut heading_terms = term_set(&heading_words);
+            heading_terms.extend(title_heading.iter().cloned());
             let mut terms = term_set(&body_words);
             terms.extend(heading_terms.iter().cloned());
             terms.extend(term_set(&title_words));

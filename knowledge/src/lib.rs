@@ -6,6 +6,7 @@ pub mod answer;
 pub mod baseline;
 pub mod document;
 pub mod eval;
+pub mod heading_echo;
 pub mod load;
 pub mod passage;
 pub mod places;

@@ -384,3 +384,27 @@ fn a_compound_of_a_glossary_word_the_guidance_never_uses_finds_the_official_one(
     assert!(!answers.no_answer);
     assert_eq!(answers.best().unwrap().section.heading, "Skicka ansökan");
 }
+
+#[test]
+fn within_a_document_the_heading_that_echoes_the_question_answers() {
+    // Every section is about the log book, and the first names it in its heading; what is
+    // asked — what one may not write — is the heading with `får … inte skriva`.
+    let a = answerer_of(
+        "+++\nid = \"loggboken\"\ntitle = \"Loggboken\"\nlang = \"sv\"\n+++\n\n\
+         ## Vad loggboken är till för\nLoggboken är teamets gemensamma anteckningar om möten \
+         och rutiner, inte ett ärendesystem. Alla i teamet kan läsa det du skriver i loggboken, \
+         även de som börjar senare.\n\n\
+         ## Det här får du inte skriva\nNamn, personnummer eller adresser till den som får \
+         stöd. Beskriv situationen allmänt.\n\n\
+         ## Så rättar du en anteckning\nStryk det som blev fel och skriv datum och dina \
+         initialer bredvid.\n",
+    );
+    assert_eq!(
+        best(&a, "vad får man inte skriva i loggboken?", None).1,
+        "Det här får du inte skriva"
+    );
+    assert_eq!(
+        best(&a, "vad är loggboken till för?", None).1,
+        "Vad loggboken är till för"
+    );
+}

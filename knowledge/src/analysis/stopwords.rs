@@ -224,3 +224,48 @@ pub fn is_stop_word(lower: &str, lang: Lang) -> bool {
 pub(super) fn count_stop_words<'a>(words: impl Iterator<Item = &'a str>, lang: Lang) -> usize {
     words.filter(|w| is_stop_word(w, lang)).count()
 }
+
+/// The light and modal verbs among the stop words, each form with one lemma shared across the
+/// two languages (`gör`, `gjorde`, `does` → `do`). Too common to find a section by, but in a
+/// heading they say what the section is about: `Vad biträdet gör`, `Det här får du inte skriva`.
+const LIGHT_VERBS: &[(&str, &[&str])] = &[
+    (
+        "do",
+        &[
+            "gör", "göra", "görs", "gjorde", "gjort", "gjordes", "do", "does", "did", "doing",
+        ],
+    ),
+    (
+        "be",
+        &[
+            "är", "vara", "varit", "blir", "bli", "blev", "blivit", "is", "are", "was", "were",
+            "be", "been",
+        ],
+    ),
+    ("få", &["får", "få", "fick", "fått"]),
+    ("finnas", &["finns", "finnas", "fanns", "funnits"]),
+    ("gå", &["går", "gå", "gick", "gått"]),
+    ("komma", &["kommer", "komma", "kom", "kommit"]),
+    ("need", &["behöver", "behöva", "behövde", "behövt", "need"]),
+    ("must", &["måste", "must"]),
+    (
+        "shall",
+        &["ska", "skall", "skulle", "bör", "borde", "should", "shall"],
+    ),
+    (
+        "can",
+        &[
+            "kan", "kunde", "kunna", "kunnat", "can", "could", "may", "might",
+        ],
+    ),
+    ("want", &["vill", "ville", "velat"]),
+    ("get", &["get", "got"]),
+];
+
+/// The lemma of `lower` when it is a light or modal verb of [`LIGHT_VERBS`].
+pub fn light_verb(lower: &str) -> Option<&'static str> {
+    LIGHT_VERBS
+        .iter()
+        .find(|(_, forms)| forms.contains(&lower))
+        .map(|(lemma, _)| *lemma)
+}

@@ -1,0 +1,210 @@
+//! How much of a section's heading the question asks about.
+//!
+//! Coverage asks how much of the question a section holds. The echo asks the other way round:
+//! how much of the section's heading the question holds. Sections of one document share its
+//! subject words, so coverage often ties among them; the heading that echoes the question's
+//! other words, its verbs included, is the section asked about: `Vad biträdet gör` for
+//! *vad gör målsägandebiträdet*, `Det här får du inte skriva` for *vad får man inte skriva*.
+//!
+//! How it works: when an index opens, each heading becomes its words ([`HeadingWords`]): content
+//! words as term ids (whole stem and compound parts) and light verbs as lemmas
+//! ([`light_verb`]); other stop words don't count. For a question, [`Asked`] holds every term of
+//! its concepts' alternatives with the best factor it comes with, and its light verbs. A heading
+//! word the question has whole counts by that factor; a compound only some of whose parts it
+//! has, by half the share of those parts.
+
+use std::collections::HashMap;
+
+use crate::analysis::{Analyzer, Lang, fold, light_verb, split_words, stem};
+use crate::query::Query;
+
+/// What a heading word the question has only in parts counts, at most.
+const PARTS_ECHO: f32 = 0.5;
+
+/// A heading's words, as the echo compares them.
+#[derive(Debug, Clone, Default)]
+pub struct HeadingWords(Box<[HeadingWord]>);
+
+#[derive(Debug, Clone)]
+enum HeadingWord {
+    /// A content word: its folded stem and the folded stems of its parts, as term ids.
+    Content { whole: u32, parts: Box<[u32]> },
+    /// A light or modal verb, by lemma.
+    Light(&'static str),
+}
+
+impl HeadingWords {
+    /// The words of `heading` (in `lang`), terms interned by `id`.
+    pub fn new(
+        heading: &str,
+        lang: Lang,
+        analyzer: &mut Analyzer<'_>,
+        mut id: impl FnMut(&str) -> u32,
+    ) -> Self {
+        let mut words: Vec<HeadingWord> = split_words(heading)
+            .filter_map(|(_, w)| light_verb(&w.to_lowercase()))
+            .map(HeadingWord::Light)
+            .collect();
+        for word in analyzer.analyze(heading, lang) {
+            words.push(HeadingWord::Content {
+                whole: id(&word.forms.folded),
+                parts: word.forms.parts.iter().map(|p| id(&fold(p))).collect(),
+            });
+        }
+        HeadingWords(words.into_boxed_slice())
+    }
+
+    /// The share of these words that `asked` has (0–1; 0 for a heading without such words).
+    pub fn echo(&self, asked: &Asked) -> f32 {
+        if self.0.is_empty() {
+            return 0.0;
+        }
+        let found: f32 = self
+            .0
+            .iter()
+            .map(|word| match word {
+                HeadingWord::Light(lemma) => {
+                    if asked.light.contains(lemma) {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                }
+                HeadingWord::Content { whole, parts } => match asked.terms.get(whole) {
+                    Some(factor) => *factor,
+                    None if parts.is_empty() => 0.0,
+                    None => {
+                        let had = parts.iter().filter(|p| asked.terms.contains_key(p)).count();
+                        PARTS_ECHO * had as f32 / parts.len() as f32
+                    }
+                },
+            })
+            .sum();
+        found / self.0.len() as f32
+    }
+}
+
+/// What a question offers to echo: its terms as ids with their best factor, its light verbs.
+#[derive(Debug, Default)]
+pub struct Asked {
+    terms: HashMap<u32, f32>,
+    light: Vec<&'static str>,
+}
+
+impl Asked {
+    /// The terms of `query`'s alternatives that `term_id` knows, and the light verbs of
+    /// `question`.
+    pub fn new(question: &str, query: &Query, term_id: impl Fn(&str) -> Option<u32>) -> Self {
+        let mut terms: HashMap<u32, f32> = HashMap::new();
+        for alt in query.concepts.iter().flat_map(|c| &c.alternatives) {
+            for id in alt.terms.iter().filter_map(|t| term_id(t)) {
+                let best = terms.entry(id).or_insert(0.0);
+                *best = best.max(alt.factor);
+            }
+        }
+        Asked {
+            terms,
+            light: Vec::new(),
+        }
+        .with_light_verbs(question)
+    }
+
+    /// Also counts the words of `place` (the place the question is scoped to, named in it or
+    /// the asker's) as asked: `Så når du socialjouren i Malmö` echoes a Malmö asker's question.
+    pub fn with_place(mut self, place: &str, term_id: impl Fn(&str) -> Option<u32>) -> Self {
+        for (_, word) in split_words(place) {
+            let folded = fold(&stem(&word.to_lowercase(), Lang::Sv));
+            if let Some(id) = term_id(&folded) {
+                self.terms.insert(id, 1.0);
+            }
+        }
+        self
+    }
+
+    fn with_light_verbs(mut self, question: &str) -> Self {
+        self.light = split_words(question)
+            .filter_map(|(_, w)| light_verb(&w.to_lowercase()))
+            .collect();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Lexicon, lexicon_stems};
+    use crate::glossary::Glossary;
+    use crate::query::parse_query;
+
+    /// The echo of `question` in each of `headings`, over a lexicon of `corpus`.
+    fn echoes(corpus: &str, headings: &[&str], question: &str, place: Option<&str>) -> Vec<f32> {
+        let mut lexicon = Lexicon::default();
+        for s in lexicon_stems(corpus, Lang::Sv) {
+            lexicon.add(&s);
+        }
+        let mut vocabulary: HashMap<String, u32> = HashMap::new();
+        let mut analyzer = Analyzer::new(&lexicon);
+        let words: Vec<HeadingWords> = headings
+            .iter()
+            .map(|h| {
+                HeadingWords::new(h, Lang::Sv, &mut analyzer, |t| {
+                    let next = vocabulary.len() as u32;
+                    *vocabulary.entry(t.to_owned()).or_insert(next)
+                })
+            })
+            .collect();
+        let query = parse_query(question, &lexicon, &Glossary::default());
+        let mut asked = Asked::new(question, &query, |t| vocabulary.get(t).copied());
+        if let Some(place) = place {
+            asked = asked.with_place(place, |t| vocabulary.get(t).copied());
+        }
+        words.iter().map(|w| w.echo(&asked)).collect()
+    }
+
+    #[test]
+    fn light_verbs_of_the_heading_count_when_the_question_has_them_in_any_form() {
+        let corpus = "målsägandebiträde biträde chattrummet skriva";
+        let e = echoes(
+            corpus,
+            &["Vad ett målsägandebiträde är", "Vad biträdet gör"],
+            "Vad gjorde målsägandebiträdet?",
+            None,
+        );
+        // `är` is not asked; `gör` is, as `gjorde`; `biträdet` is a part of the asked compound.
+        assert_eq!(e[0], 0.5);
+        assert!(e[1] > e[0], "{e:?}");
+        let e = echoes(
+            corpus,
+            &["Vad chattrummet är till för", "Det här får du inte skriva"],
+            "vad får man inte skriva i chattrummet?",
+            None,
+        );
+        assert_eq!(e, [0.5, 1.0]);
+    }
+
+    #[test]
+    fn a_compound_heading_word_echoes_by_half_the_share_of_its_parts_asked() {
+        let corpus = "region koordinator regionkoordinator mottagande";
+        let e = echoes(
+            corpus,
+            &["Regionkoordinatorn", "Mottagande"],
+            "vem är koordinator?",
+            None,
+        );
+        assert_eq!(e, [PARTS_ECHO / 2.0, 0.0]);
+    }
+
+    #[test]
+    fn the_place_asked_for_counts_as_asked() {
+        let corpus = "socialjouren malmö";
+        let headings = ["Socialjouren i Malmö"];
+        let q = "när har socialjouren öppet?";
+        assert_eq!(echoes(corpus, &headings, q, None), [0.5]);
+        assert_eq!(echoes(corpus, &headings, q, Some("Malmö")), [1.0]);
+    }
+
+    #[test]
+    fn a_heading_of_stop_words_only_echoes_nothing() {
+        assert_eq!(echoes("", &["Om oss"], "om oss", None), [0.0]);
+    }
+}
