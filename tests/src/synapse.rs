@@ -58,7 +58,8 @@ impl Synapse {
         SHARED.get_or_init(|| {
             let s = Synapse::start();
             let pid = s.child.as_ref().map(Child::id).expect("started");
-            watchdog(pid);
+            // A static is never dropped: the watchdog stops it and removes its directory.
+            watchdog(pid, s.dir.path());
             s
         })
     }
@@ -141,13 +142,20 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-/// Stops `pid` when this process is gone, even if it never runs destructors.
-fn watchdog(pid: u32) {
+/// Stops `pid` when this process is gone, even if it never runs destructors, and then removes
+/// `dir` (its configuration, database and logs).
+fn watchdog(pid: u32, dir: &Path) {
     let me = std::process::id();
-    let script =
-        format!("while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -TERM {pid} 2>/dev/null");
+    let script = format!(
+        "while kill -0 {me} 2>/dev/null; do sleep 1; done; \
+         kill -TERM {pid} 2>/dev/null; \
+         i=0; while kill -0 {pid} 2>/dev/null && [ $i -lt 15 ]; do sleep 1; i=$((i+1)); done; \
+         kill -KILL {pid} 2>/dev/null; \
+         rm -rf -- \"$1\""
+    );
     let _ = Command::new("sh")
-        .args(["-c", &script])
+        .args(["-c", &script, "watchdog"])
+        .arg(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
