@@ -9,6 +9,8 @@
 //!   of a noun made from it (`polisanmälning` → `polisanmäla`);
 //! - for a Swedish verb with a particle, the verb with the particle as prefix and its noun, when
 //!   the corpus has them (0.95): `lämnar vi över` → `överlämna`, `överlämning`;
+//! - for a Swedish verb, the noun made from it, when the corpus has it (0.95): `förlängas` →
+//!   `förlängning`;
 //! - a spelling correction against the corpus vocabulary, only for words the corpus lacks (0.75);
 //! - the other terms of a glossary concept (0.9): `reflection period` → `betänketid`. A glossary
 //!   phrase of several words becomes one concept.
@@ -118,6 +120,17 @@ pub fn parse_query_with(
                     terms: vec![fix],
                     factor: TYPO_FACTOR,
                 });
+            }
+            if lang == Lang::Sv {
+                // A verb meets the noun made from it: `förlängas` finds `förlängning`.
+                for noun in nouns_of_verb(&w.forms.folded)
+                    .filter(|n| n.chars().count() >= 7 && lexicon.contains(n))
+                {
+                    alternatives.push(Alternative {
+                        terms: vec![noun],
+                        factor: INFLECTION_FACTOR,
+                    });
+                }
             }
             if lang == Lang::Sv {
                 let word = question[w.range.clone()].to_lowercase();
@@ -342,18 +355,21 @@ fn prefixed_by_particle(verb: &str, after: &str, lexicon: &Lexicon) -> Vec<Strin
         return vec![];
     };
     let joined = fold(&stem(&format!("{particle}{verb}"), Lang::Sv));
-    // The noun in `-ning` (`överlämn` + `ing`, `uppfölj` + `ning`).
-    let nouns: Vec<String> = DERIVATIONS
-        .iter()
-        .map(|suffix| match suffix.strip_prefix('n') {
-            Some(rest) if joined.ends_with('n') => format!("{joined}{rest}"),
-            _ => format!("{joined}{suffix}"),
-        })
-        .collect();
-    std::iter::once(joined)
-        .chain(nouns)
+    std::iter::once(joined.clone())
+        .chain(nouns_of_verb(&joined))
         .filter(|candidate| candidate.chars().count() >= 6 && lexicon.contains(candidate))
         .collect()
+}
+
+/// The nouns made from the verb with the folded stem `verb`: `-ning` (`förläng` + `ning`, and
+/// `överlämn` + `ing`).
+fn nouns_of_verb(verb: &str) -> impl Iterator<Item = String> + '_ {
+    DERIVATIONS
+        .iter()
+        .map(move |suffix| match suffix.strip_prefix('n') {
+            Some(rest) if verb.ends_with('n') => format!("{verb}{rest}"),
+            _ => format!("{verb}{suffix}"),
+        })
 }
 
 /// Swedish suffixes that make nouns of verbs and that Snowball leaves on the stem: it already
@@ -517,6 +533,21 @@ mod tests {
         // Without a particle, or with one the corpus has no compound of, nothing is added.
         assert!(!has("vi lämnar ärendet", "overlamning"));
         assert!(!has("vem följer med?", "uppfoljning"));
+    }
+
+    #[test]
+    fn a_verb_meets_the_noun_made_from_it() {
+        let lex = lexicon("förlängning av tillståndet; betänketiden kan förlängas");
+        let has = |q: &str, term: &str| {
+            parse_query(q, &lex, &Glossary::default()).concepts[0]
+                .alternatives
+                .iter()
+                .any(|a| a.terms == [term] && a.factor == INFLECTION_FACTOR)
+        };
+        assert!(has("förlängas betänketiden?", "forlangning"));
+        assert!(has("förlänger de?", "forlangning"));
+        // Only nouns the corpus has.
+        assert!(!has("tillståndet?", "tillstandning"));
     }
 
     #[test]
