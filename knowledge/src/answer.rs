@@ -7,7 +7,8 @@
 //! 2. Tantivy's BM25 over body, heading and title fields finds candidate sections.
 //! 3. Each candidate is re-scored by how much of the question's weight it covers — in its text and
 //!    in its heading — next to its BM25 score, and by scope: a local routine of the asker's (or the
-//!    named) municipality is preferred; another place's local routine is never used.
+//!    named) municipality is preferred; another place's local routine is never used; a Swedish
+//!    question prefers Swedish guidance to an English summary.
 //! 4. The confidence gate: if the best section covers too little of the question, or only about as
 //!    much as a section of another document, the answer is `no_answer` with no guess.
 //! 5. Within each document, the sections take the document's places in the order of how much of
@@ -64,6 +65,11 @@ const OWN_LOCAL_ROUTINE: f32 = 1.2;
 const OWN_REGION: f32 = 1.1;
 const LOCAL_ROUTINE_PLACE_UNKNOWN: f32 = 0.7;
 const REGIONAL_PLACE_UNKNOWN: f32 = 0.85;
+/// An English section answering a Swedish question. Swedish guidance is the authoritative text
+/// in Sweden and English documents summarise it for English-speaking staff, so a Swedish asker
+/// gets the Swedish section when the two answer about equally well. An English asker gets
+/// whichever answers better: local routines and much national guidance exist only in Swedish.
+const ENGLISH_FOR_SWEDISH: f32 = 0.9;
 
 /// One answer: a section, the sentences that answer, and its citation.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,6 +240,10 @@ impl Answerer {
             let section = self.index.ranking(address)?;
             let Some(scope_factor) = scope_factor(section, out.place.as_ref()) else {
                 continue;
+            };
+            let scope_factor = match (query.lang, section.lang) {
+                (Lang::Sv, Lang::En) => scope_factor * ENGLISH_FOR_SWEDISH,
+                _ => scope_factor,
             };
             let coverage = covered(&section.terms);
             let heading = covered(&section.heading_terms);
@@ -504,6 +514,7 @@ mod tests {
         Ranking {
             doc: doc.into(),
             heading: heading.into(),
+            lang: Lang::Sv,
             municipalities: vec![],
             regions: vec![],
             terms: Box::new([]),

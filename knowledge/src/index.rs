@@ -173,6 +173,8 @@ pub struct Ranking {
     pub doc: String,
     /// Heading as written.
     pub heading: String,
+    /// Language of the document.
+    pub lang: Lang,
     /// Municipalities of a local routine.
     pub municipalities: Vec<String>,
     /// Regions.
@@ -296,6 +298,7 @@ impl GuidanceIndex {
                     }),
                     doc: r.doc,
                     heading: r.heading,
+                    lang: r.lang,
                     municipalities: r.municipalities,
                     regions: r.regions,
                 });

@@ -23,9 +23,16 @@ fn answerer() -> Answerer {
 
 /// An answerer over one Markdown document.
 fn answerer_of(markdown: &str) -> Answerer {
+    answerer_of_files([("doc.md".to_owned(), markdown.to_owned())])
+}
+
+/// An answerer over Markdown files, given by name and content.
+fn answerer_of_files(files: impl IntoIterator<Item = (String, String)>) -> Answerer {
     let places = Places::embedded();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("doc.md"), markdown).unwrap();
+    for (name, markdown) in files {
+        std::fs::write(dir.path().join(name), markdown).unwrap();
+    }
     let report = load_dirs(&[dir.path().to_owned()], &places);
     assert!(report.is_clean(), "{:?}", report.rejected);
     Answerer::new(
@@ -190,34 +197,25 @@ fn the_askers_local_routine_wins_and_another_citys_is_never_used() {
 fn the_askers_local_routine_is_weighed_even_when_many_general_sections_match_better() {
     // Thirty general documents match the question word for word in short sections; the local
     // routine says the same among other things, so BM25 alone ranks it below all of them.
-    let places = Places::embedded();
-    let dir = tempfile::tempdir().unwrap();
-    for i in 0..30 {
-        std::fs::write(
-            dir.path().join(format!("allmant-{i}.md")),
+    let general = (0..30).map(|i| {
+        (
+            format!("allmant-{i}.md"),
             format!(
                 "+++\nid = \"allmant-{i}\"\ntitle = \"Allmänt {i}\"\nlang = \"sv\"\n+++\n\n\
                  ## Socialjouren efter kontorstid\nSocialjouren nås efter kontorstid.\n"
             ),
         )
-        .unwrap();
-    }
-    std::fs::write(
-        dir.path().join("lokal-rutin-kiruna.md"),
+    });
+    let kiruna = (
+        "lokal-rutin-kiruna.md".to_owned(),
         "+++\nid = \"lokal-rutin-kiruna\"\ntitle = \"Lokal rutin Kiruna\"\nlang = \"sv\"\n\
          municipalities = [\"Kiruna\"]\n+++\n\n\
          ## Jourteamet\nI Kiruna finns ett eget jourteam i kommunhuset, och det samarbetar \
          med grannkommunerna i Norrbotten om bilar, lokaler och scheman. Socialjouren nås \
-         efter kontorstid på 070-174 06 42.\n",
-    )
-    .unwrap();
-    let report = load_dirs(&[dir.path().to_owned()], &places);
-    assert!(report.is_clean(), "{:?}", report.rejected);
-    let a = Answerer::new(
-        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
-        Glossary::embedded(),
-        places,
+         efter kontorstid på 070-174 06 42.\n"
+            .to_owned(),
     );
+    let a = answerer_of_files(general.chain([kiruna]));
     let q = "hur når jag socialjouren efter kontorstid?";
     assert_eq!(best(&a, q, Some("Kiruna")).0, "lokal-rutin-kiruna");
     // Elsewhere, and with no place known, the general sections answer.
@@ -407,4 +405,32 @@ fn within_a_document_the_heading_that_echoes_the_question_answers() {
         best(&a, "vad är loggboken till för?", None).1,
         "Vad loggboken är till för"
     );
+}
+
+#[test]
+fn a_swedish_question_prefers_the_swedish_section_when_an_english_one_is_about_as_good() {
+    let a = answerer_of_files([
+        (
+            "en.md".to_owned(),
+            "+++\nid = \"en-calls\"\ntitle = \"Whom to call\"\nlang = \"en\"\n+++\n\n\
+             ## Socialjour\nThe socialjour is the social services on call. Call the socialjour \
+             after office hours.\n"
+                .to_owned(),
+        ),
+        (
+            "sv.md".to_owned(),
+            "+++\nid = \"sv-samtal\"\ntitle = \"Vem ringer jag\"\nlang = \"sv\"\n+++\n\n\
+             ## Socialjouren efter kontorstid\nEfter kontorstid svarar socialjouren för kommunen. \
+             Ring socialjouren när ett barn eller en vuxen behöver skydd samma kväll, och berätta \
+             vilken kommun personen bor i.\n"
+                .to_owned(),
+        ),
+    ]);
+    // The short English section matches the word better; the Swedish one answers as well.
+    assert_eq!(
+        best(&a, "när ringer man socialjouren?", None).0,
+        "sv-samtal"
+    );
+    // An English asker gets the English section.
+    assert_eq!(best(&a, "what does the socialjour do?", None).0, "en-calls");
 }
