@@ -236,11 +236,10 @@ const LIGHT_VERBS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        // The copula as a heading uses it (`Vad stödprogrammet är`), not the infinitive of
+        // `att vara uppmärksam på`.
         "be",
-        &[
-            "är", "vara", "varit", "blir", "bli", "blev", "blivit", "is", "are", "was", "were",
-            "be", "been",
-        ],
+        &["är", "blir", "is", "are", "was", "were"],
     ),
     ("få", &["får", "få", "fick", "fått"]),
     ("finnas", &["finns", "finnas", "fanns", "funnits"]),
