@@ -13,7 +13,9 @@
 //!   `förlängning`;
 //! - a spelling correction against the corpus vocabulary, only for words the corpus lacks (0.75);
 //! - the other terms of a glossary concept (0.9): `reflection period` → `betänketid`. A glossary
-//!   phrase of several words becomes one concept.
+//!   phrase of several words becomes one concept;
+//! - an age under 18 (`en 16-åring`, `a 16-year-old`) is one concept that also finds `barn` and
+//!   `child` (0.9).
 
 use crate::analysis::{Analyzer, Lang, Lexicon, detect_lang, fold, stem};
 use crate::glossary::Glossary;
@@ -225,10 +227,70 @@ pub fn parse_query_with(
             }
         }
     }
+    merge_child_ages(&mut concepts);
     Query {
         lang,
         concepts,
         wants_quantity: wants_quantity(question),
+    }
+}
+
+/// Below this age a person is a child in law (and in the guidance, whatever they agreed to).
+const ADULT_AGE: u32 = 18;
+
+/// An age under 18 (`en 16-åring`, `15 år gammal`, `a 16-year-old`) is one concept that also
+/// finds what the guidance says about children: the number and its age word, or `barn`/`child`.
+fn merge_child_ages(concepts: &mut Vec<Concept>) {
+    let mut i = 0;
+    while i < concepts.len() {
+        let age = concepts[i]
+            .words
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n < ADULT_AGE);
+        let words: Vec<String> = concepts[i + 1..]
+            .iter()
+            .take(2)
+            .map(|c| c.words.to_lowercase())
+            .collect();
+        let age_words = match words.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            [w, ..] if w.starts_with("åring") || w.starts_with("årig") => 1,
+            ["år", w, ..] if w.starts_with("gamm") => 2,
+            ["year" | "years", "old", ..] => 2,
+            _ => 0,
+        };
+        if age.is_none() || age_words == 0 {
+            i += 1;
+            continue;
+        }
+        let merged: Vec<Concept> = concepts.drain(i..=i + age_words).collect();
+        let mut alternatives = vec![Alternative {
+            terms: merged
+                .iter()
+                .map(|c| c.alternatives[0].terms[0].clone())
+                .collect(),
+            factor: 1.0,
+        }];
+        for (word, lang) in [("barn", Lang::Sv), ("child", Lang::En)] {
+            alternatives.push(Alternative {
+                terms: vec![fold(&stem(word, lang))],
+                factor: GLOSSARY_FACTOR,
+            });
+        }
+        concepts.insert(
+            i,
+            Concept {
+                words: merged
+                    .iter()
+                    .map(|c| c.words.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                exact: merged.iter().flat_map(|c| c.exact.clone()).collect(),
+                alternatives,
+                weight: 1.0,
+            },
+        );
+        i += 1;
     }
 }
 
@@ -533,6 +595,27 @@ mod tests {
         // Without a particle, or with one the corpus has no compound of, nothing is added.
         assert!(!has("vi lämnar ärendet", "overlamning"));
         assert!(!has("vem följer med?", "uppfoljning"));
+    }
+
+    #[test]
+    fn an_age_under_eighteen_is_one_concept_that_also_finds_children() {
+        let lexicon = Lexicon::default();
+        let glossary = Glossary::default();
+        let first = |q: &str| parse_query(q, &lexicon, &glossary).concepts[0].clone();
+        for (q, words) in [
+            ("en 16-åring som gick med på det", "16 åring"),
+            ("hon är 15 år gammal", "15 år gammal"),
+            ("is a 16-year-old a victim?", "16 year old"),
+        ] {
+            let c = first(q);
+            assert_eq!(c.words, words);
+            assert!(c.alternatives.iter().any(|a| a.terms == ["barn"]), "{c:?}");
+            assert!(c.alternatives.iter().any(|a| a.terms == ["child"]), "{c:?}");
+        }
+        // An adult's age stays as written.
+        let c = first("en 30-åring");
+        assert_eq!(c.words, "30");
+        assert!(!c.alternatives.iter().any(|a| a.terms == ["barn"]));
     }
 
     #[test]
