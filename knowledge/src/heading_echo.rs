@@ -7,16 +7,23 @@
 //! *vad gör målsägandebiträdet*, `Det här får du inte skriva` for *vad får man inte skriva*.
 //!
 //! How it works: when an index opens, each heading becomes its words ([`HeadingWords`]): content
-//! words as term ids (whole stem and compound parts) and light verbs as lemmas
-//! ([`light_verb`]); other stop words don't count. For a question, [`Asked`] holds every term of
+//! words as term ids (whole stem and compound parts; numbers left out: they answer, they aren't
+//! asked) and light verbs and relation words (`efter`, `utan`) as lemmas ([`light_verb`],
+//! [`relation_word`]); other stop words don't count. For a question, [`Asked`] holds every term of
 //! its concepts' alternatives with the best factor it comes with, and its light verbs. A heading
 //! word the question has whole counts by that factor; a compound only some of whose parts it
 //! has, by half the share of those parts.
 
 use std::collections::HashMap;
 
-use crate::analysis::{Analyzer, Lang, fold, light_verb, split_words, stem};
+use crate::analysis::{Analyzer, Lang, fold, light_verb, relation_word, split_words, stem};
 use crate::query::Query;
+
+/// A light verb or a relation word (`efter`, `utan`), by lemma: function words that say what a
+/// heading is about.
+fn function_word(lower: &str) -> Option<&'static str> {
+    light_verb(lower).or_else(|| relation_word(lower))
+}
 
 /// What a heading word the question has only in parts counts, at most.
 const PARTS_ECHO: f32 = 0.5;
@@ -42,10 +49,16 @@ impl HeadingWords {
         mut id: impl FnMut(&str) -> u32,
     ) -> Self {
         let mut words: Vec<HeadingWord> = split_words(heading)
-            .filter_map(|(_, w)| light_verb(&w.to_lowercase()))
+            .filter_map(|(_, w)| function_word(&w.to_lowercase()))
             .map(HeadingWord::Light)
             .collect();
-        for word in analyzer.analyze(heading, lang) {
+        // A number in a heading (`The 30-day reflection period`, `Akut fara: 112`) is part of
+        // the answer, not of what is asked.
+        for word in analyzer
+            .analyze(heading, lang)
+            .into_iter()
+            .filter(|w| !w.forms.stem.chars().all(|c| c.is_ascii_digit()))
+        {
             words.push(HeadingWord::Content {
                 whole: id(&word.forms.folded),
                 parts: word.forms.parts.iter().map(|p| id(&fold(p))).collect(),
@@ -123,7 +136,7 @@ impl Asked {
 
     fn with_light_verbs(mut self, question: &str) -> Self {
         self.light = split_words(question)
-            .filter_map(|(_, w)| light_verb(&w.to_lowercase()))
+            .filter_map(|(_, w)| function_word(&w.to_lowercase()))
             .collect();
         self
     }
@@ -201,6 +214,18 @@ mod tests {
         let q = "när har socialjouren öppet?";
         assert_eq!(echoes(corpus, &headings, q, None), [0.5]);
         assert_eq!(echoes(corpus, &headings, q, Some("Malmö")), [1.0]);
+    }
+
+    #[test]
+    fn relation_words_count_and_numbers_do_not() {
+        let corpus = "betänketiden betänketid";
+        let headings = ["Efter betänketiden", "Betänketiden: 30"];
+        // `efter` changes what the first heading is about; `30` is an answer, not a topic.
+        assert_eq!(echoes(corpus, &headings, "betänketiden?", None), [0.5, 1.0]);
+        assert_eq!(
+            echoes(corpus, &headings, "vad händer efter betänketiden?", None),
+            [1.0, 1.0]
+        );
     }
 
     #[test]

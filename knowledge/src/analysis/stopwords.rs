@@ -263,7 +263,27 @@ const LIGHT_VERBS: &[(&str, &[&str])] = &[
 
 /// The lemma of `lower` when it is a light or modal verb of [`LIGHT_VERBS`].
 pub fn light_verb(lower: &str) -> Option<&'static str> {
-    LIGHT_VERBS
+    lemma_in(LIGHT_VERBS, lower)
+}
+
+/// Prepositions and conjunctions among the stop words that change what a heading is about
+/// (`After the reflection period`, `Stöd utan polisanmälan`), each with one lemma shared across
+/// the two languages.
+const RELATIONS: &[(&str, &[&str])] = &[
+    ("after", &["efter", "after"]),
+    ("before", &["före", "innan", "before"]),
+    ("without", &["utan", "without"]),
+    ("during", &["under", "during"]),
+];
+
+/// The lemma of `lower` when it is a relation word of [`RELATIONS`].
+pub fn relation_word(lower: &str) -> Option<&'static str> {
+    lemma_in(RELATIONS, lower)
+}
+
+/// The lemma whose forms in `table` include `lower`.
+fn lemma_in(table: &[(&'static str, &[&str])], lower: &str) -> Option<&'static str> {
+    table
         .iter()
         .find(|(_, forms)| forms.contains(&lower))
         .map(|(lemma, _)| *lemma)
