@@ -197,10 +197,6 @@ impl Answerer {
         }
 
         let asked: Vec<String> = question_words(question).collect();
-        let mut echoed = Asked::new(question, &query, |t| self.index.term_id(t));
-        if let Some(place) = &out.place {
-            echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
-        }
         // Each concept's alternatives as term ids of this index; an alternative with a term
         // no section has can never match.
         let id_concepts: Vec<Vec<(f32, Option<Vec<u32>>)>> = query
@@ -217,6 +213,18 @@ impl Answerer {
                     .collect()
             })
             .collect();
+        // The heading echo reads the same ids (an alternative with a term no section has can't
+        // be echoed either).
+        let mut echoed = Asked::new(
+            question,
+            id_concepts
+                .iter()
+                .flatten()
+                .filter_map(|(f, ids)| ids.as_deref().map(|ids| (*f, ids))),
+        );
+        if let Some(place) = &out.place {
+            echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
+        }
         let covered = |terms: &[u32]| -> f32 {
             id_concepts
                 .iter()

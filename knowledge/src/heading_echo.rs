@@ -17,7 +17,6 @@
 use std::collections::HashMap;
 
 use crate::analysis::{Analyzer, Lang, fold, light_verb, relation_word, split_words, stem};
-use crate::query::Query;
 
 /// A light verb or a relation word (`efter`, `utan`), by lemma: function words that say what a
 /// heading is about.
@@ -105,14 +104,17 @@ pub struct Asked {
 }
 
 impl Asked {
-    /// The terms of `query`'s alternatives that `term_id` knows, and the light verbs of
-    /// `question`.
-    pub fn new(question: &str, query: &Query, term_id: impl Fn(&str) -> Option<u32>) -> Self {
+    /// The term ids of a question's alternatives, each with its factor (`alternatives`), and
+    /// the light verbs of `question`.
+    pub fn new<'a>(
+        question: &str,
+        alternatives: impl IntoIterator<Item = (f32, &'a [u32])>,
+    ) -> Self {
         let mut terms: HashMap<u32, f32> = HashMap::new();
-        for alt in query.concepts.iter().flat_map(|c| &c.alternatives) {
-            for id in alt.terms.iter().filter_map(|t| term_id(t)) {
+        for (factor, ids) in alternatives {
+            for &id in ids {
                 let best = terms.entry(id).or_insert(0.0);
-                *best = best.max(alt.factor);
+                *best = best.max(factor);
             }
         }
         Asked {
@@ -167,7 +169,16 @@ mod tests {
             })
             .collect();
         let query = parse_query(question, &lexicon, &Glossary::default());
-        let mut asked = Asked::new(question, &query, |t| vocabulary.get(t).copied());
+        let ids: Vec<(f32, Vec<u32>)> = query
+            .concepts
+            .iter()
+            .flat_map(|c| &c.alternatives)
+            .map(|a| {
+                let ids = a.terms.iter().filter_map(|t| vocabulary.get(t).copied());
+                (a.factor, ids.collect())
+            })
+            .collect();
+        let mut asked = Asked::new(question, ids.iter().map(|(f, ids)| (*f, ids.as_slice())));
         if let Some(place) = place {
             asked = asked.with_place(place, |t| vocabulary.get(t).copied());
         }

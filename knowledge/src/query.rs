@@ -184,31 +184,8 @@ pub fn parse_query_with(
             })
             .flatten();
         let target = if len > 1 {
-            let merged: Vec<Concept> = concepts.drain(start..start + len).collect();
-            let conj: Vec<String> = merged
-                .iter()
-                .map(|c| c.alternatives[0].terms[0].clone())
-                .collect();
-            let words = merged
-                .iter()
-                .map(|c| c.words.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let exact = merged.into_iter().flat_map(|c| c.exact).collect();
-            concepts.insert(
-                start,
-                Concept {
-                    words,
-                    exact,
-                    alternatives: vec![Alternative {
-                        terms: conj,
-                        factor: 1.0,
-                    }],
-                    weight: 1.0,
-                },
-            );
             merged_from = start;
-            &mut concepts[start]
+            merge_concepts(&mut concepts, start, len)
         } else {
             &mut concepts[start]
         };
@@ -233,6 +210,31 @@ pub fn parse_query_with(
         concepts,
         wants_quantity: wants_quantity(question),
     }
+}
+
+/// Merges the `len` concepts from `start` into one that needs all their words (a phrase).
+fn merge_concepts(concepts: &mut Vec<Concept>, start: usize, len: usize) -> &mut Concept {
+    let merged: Vec<Concept> = concepts.drain(start..start + len).collect();
+    let terms = merged
+        .iter()
+        .map(|c| c.alternatives[0].terms[0].clone())
+        .collect();
+    let words = merged
+        .iter()
+        .map(|c| c.words.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let exact = merged.into_iter().flat_map(|c| c.exact).collect();
+    concepts.insert(
+        start,
+        Concept {
+            words,
+            exact,
+            alternatives: vec![Alternative { terms, factor: 1.0 }],
+            weight: 1.0,
+        },
+    );
+    &mut concepts[start]
 }
 
 /// Below this age a person is a child in law (and in the guidance, whatever they agreed to).
@@ -263,33 +265,13 @@ fn merge_child_ages(concepts: &mut Vec<Concept>) {
             i += 1;
             continue;
         }
-        let merged: Vec<Concept> = concepts.drain(i..=i + age_words).collect();
-        let mut alternatives = vec![Alternative {
-            terms: merged
-                .iter()
-                .map(|c| c.alternatives[0].terms[0].clone())
-                .collect(),
-            factor: 1.0,
-        }];
+        let merged = merge_concepts(concepts, i, age_words + 1);
         for (word, lang) in [("barn", Lang::Sv), ("child", Lang::En)] {
-            alternatives.push(Alternative {
+            merged.alternatives.push(Alternative {
                 terms: vec![fold(&stem(word, lang))],
                 factor: GLOSSARY_FACTOR,
             });
         }
-        concepts.insert(
-            i,
-            Concept {
-                words: merged
-                    .iter()
-                    .map(|c| c.words.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                exact: merged.iter().flat_map(|c| c.exact.clone()).collect(),
-                alternatives,
-                weight: 1.0,
-            },
-        );
         i += 1;
     }
 }
