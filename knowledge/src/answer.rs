@@ -99,6 +99,17 @@ pub struct Answers {
     pub place: Option<Municipality>,
     /// Detected language of the question.
     pub lang: Lang,
+    /// What the confidence gate saw, for explaining and tuning it.
+    pub confidence: Confidence,
+}
+
+/// What the confidence gate saw of the best section.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Confidence {
+    /// Share of the question's weight the best section covers (0–1).
+    pub coverage: f32,
+    /// The best section's lead over the best section of another document, relative to its score.
+    pub lead: f32,
 }
 
 /// Where the asker is.
@@ -162,6 +173,7 @@ impl Answerer {
             answers: vec![],
             place,
             lang: query.lang,
+            confidence: Confidence::default(),
         };
         if query.concepts.is_empty() {
             return Ok(out);
@@ -296,7 +308,11 @@ impl Answerer {
             .iter()
             .find(|r| r.section.doc != best.section.doc)
             .map_or(0.0, |r| r.evidence);
-        let clear_lead = best.evidence - runner_up >= MIN_MARGIN * best.evidence;
+        out.confidence = Confidence {
+            coverage: best.coverage,
+            lead: (best.evidence - runner_up) / best.evidence.max(f32::EPSILON),
+        };
+        let clear_lead = out.confidence.lead >= MIN_MARGIN;
         out.no_answer =
             best.coverage < MIN_COVERAGE || (best.coverage < CLEAR_COVERAGE && !clear_lead);
         tracing::debug!(
@@ -359,6 +375,9 @@ impl Answerer {
                     weight = Some(sum / alt.terms.len() as f32);
                     break;
                 }
+            }
+            if weight.is_none() {
+                tracing::trace!(words = %concept.words, "unseen concept");
             }
             weights.push(weight.unwrap_or_else(|| idf(0.0)) * concept.weight);
         }

@@ -21,6 +21,6 @@ pub use places::{Municipality, Place, Places, Region};
 pub mod glossary;
 pub mod index;
 
-pub use answer::{Answer, Answerer, Answers, Asker};
+pub use answer::{Answer, Answerer, Answers, Asker, Confidence};
 pub use glossary::Glossary;
 pub use index::{GuidanceIndex, IndexError, SectionRecord};

@@ -107,6 +107,7 @@ mod tests {
             answers: vec![],
             place: None,
             lang,
+            confidence: Default::default(),
         }
     }
 
