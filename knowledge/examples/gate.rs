@@ -46,6 +46,11 @@ fn main() {
             "{} {:<12} cov={:.2} lead={:.3}  {}",
             q.id, verdict, a.confidence.coverage, a.confidence.lead, q.q
         );
+        if verdict.starts_with("BAD") || verdict.starts_with('~') {
+            if let Some((doc, heading)) = ranked.first() {
+                println!("       got {doc} › {heading}");
+            }
+        }
         returned.push(Returned {
             ranked,
             no_answer: a.no_answer,

@@ -261,6 +261,10 @@ impl Answerer {
             let Some(scope_factor) = scope_factor(section, out.place.as_ref()) else {
                 continue;
             };
+            // A question for a phone number is not answered by a section without one.
+            if query.wants.is_some_and(|kind| !section.facts.has(kind)) {
+                continue;
+            }
             let scope_factor = match (query.lang, section.lang) {
                 (Lang::Sv, Lang::En) => scope_factor * ENGLISH_FOR_SWEDISH,
                 _ => scope_factor,
@@ -377,7 +381,7 @@ impl Answerer {
                 }
             }
             if weight.is_none() {
-                tracing::trace!(words = %concept.words, "unseen concept");
+                tracing::trace!(words = %concept.words, "unseen concept"); eprintln!("UNSEEN {}", concept.words);
             }
             weights.push(weight.unwrap_or_else(|| idf(0.0)) * concept.weight);
         }
@@ -547,6 +551,7 @@ mod tests {
             terms: Box::new([]),
             heading_terms: Box::new([]),
             heading_words: HeadingWords::default(),
+            facts: crate::answer_kind::Facts::default(),
         }
     }
 

@@ -22,6 +22,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::{AnalyzedWord, Analyzer, FormsCache, Lang, Lexicon, fold, lexicon_stems};
 use crate::document::Document;
+use crate::answer_kind::Facts;
 use crate::heading_echo::HeadingWords;
 
 /// Name of the file that names the generation in service.
@@ -185,6 +186,8 @@ pub struct Ranking {
     pub heading_terms: Box<[u32]>,
     /// The section's own heading, for the echo of a question in it.
     pub heading_words: HeadingWords,
+    /// The kinds of fact its heading and text hold (a phone number, opening hours).
+    pub facts: Facts,
 }
 
 /// The id of `term` in `vocabulary`, given the next id if it has none yet.
@@ -291,6 +294,7 @@ impl GuidanceIndex {
                     }
                 }
                 decoded.push(Ranking {
+                    facts: Facts::of_text(&format!("{}\n{}", r.heading, r.text)),
                     terms: term_ids(&mut vocabulary, &r.terms),
                     heading_terms: term_ids(&mut vocabulary, &r.heading_terms),
                     heading_words: HeadingWords::new(&r.heading, r.lang, &mut analyzer, |t| {

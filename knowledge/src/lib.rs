@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod answer;
+pub mod answer_kind;
 pub mod baseline;
 pub mod document;
 pub mod eval;

@@ -18,6 +18,7 @@
 //!   `child` (0.9).
 
 use crate::analysis::{Analyzer, Lang, Lexicon, detect_lang, fold, stem};
+use crate::answer_kind::{self, AnswerKind};
 use crate::glossary::Glossary;
 
 /// Weight of a compound's parts relative to the whole word.
@@ -75,6 +76,8 @@ pub struct Query {
     /// It asks for a duration, a number or a date (*hur länge*, *how many*, *när*): sentences
     /// with figures in them answer it better.
     pub wants_quantity: bool,
+    /// The kind of fact it asks for, when a section visibly has or lacks it (a phone number).
+    pub wants: Option<AnswerKind>,
 }
 
 /// Analyses `question` against the corpus `lexicon` and the `glossary`.
@@ -209,6 +212,7 @@ pub fn parse_query_with(
         lang,
         concepts,
         wants_quantity: wants_quantity(question),
+        wants: answer_kind::asked_for(question),
     }
 }
 

@@ -1,0 +1,271 @@
+//! What kind of fact a question asks for, when the kind is one a text visibly has or lacks.
+//!
+//! *vad har lokalpolisens kontaktperson för nummer?* is answered only by a section that holds a
+//! phone number, *what are the opening hours of …?* only by one that holds opening hours. A
+//! section about the right topic without the fact is not an answer: an asker who wants a number
+//! and gets advice about phoning is worse off than one who is told the guidance has no number.
+//! Classic question answering calls this the expected answer type; Lots knows two, the two whose
+//! presence in a text can be seen from its characters.
+//!
+//! A yes/no question (*finns det ett nationellt nummer …?*, *is there a number …?*) asks whether
+//! the fact exists, and "no" is an answer: it asks for no kind.
+
+/// A fact a question can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerKind {
+    /// A phone number: *nummer*, *telefonnummer*, *number*.
+    PhoneNumber,
+    /// Opening hours: *öppettider*, *opening hours*, *när har … öppet*.
+    OpeningHours,
+}
+
+impl AnswerKind {
+    fn bit(self) -> u8 {
+        match self {
+            AnswerKind::PhoneNumber => 1,
+            AnswerKind::OpeningHours => 2,
+        }
+    }
+}
+
+/// The kinds of fact a text holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts(u8);
+
+impl Facts {
+    /// What `text` holds.
+    pub fn of_text(text: &str) -> Facts {
+        let mut facts = Facts::default();
+        if has_phone_number(text) {
+            facts.0 |= AnswerKind::PhoneNumber.bit();
+        }
+        if has_opening_hours(text) {
+            facts.0 |= AnswerKind::OpeningHours.bit();
+        }
+        facts
+    }
+
+    /// Whether the text holds a fact of `kind`.
+    pub fn has(self, kind: AnswerKind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+}
+
+/// Words that start a yes/no question.
+const YES_NO_STARTS: &[&str] = &[
+    "finns", "har", "kan", "är", "får", "måste", "ska", "behöver", "gäller", "is", "are", "does",
+    "do", "has", "have", "can", "may", "must", "should",
+];
+/// Words that ask for a phone number.
+const NUMBER_WORDS: &[&str] = &[
+    "nummer",
+    "numret",
+    "numren",
+    "numret",
+    "telefonnummer",
+    "telefonnumret",
+    "telefonnumren",
+    "number",
+    "numbers",
+];
+/// Words that ask for opening hours.
+const HOURS_WORDS: &[&str] = &["öppettid", "öppettider", "öppettiden", "öppettiderna"];
+/// With *när*/*when* first, words that ask when a place is open.
+const OPEN_WORDS: &[&str] = &["öppet", "öppen", "öppna", "open", "opens"];
+
+/// The kind of fact `question` asks for, if it asks for one of [`AnswerKind`].
+pub fn asked_for(question: &str) -> Option<AnswerKind> {
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first = *words.first()?;
+    if YES_NO_STARTS.contains(&first) {
+        return None;
+    }
+    let followed_by = |i: usize, next: &str| words.get(i + 1).is_some_and(|w| *w == next);
+    let hours = words.iter().enumerate().any(|(i, w)| {
+        HOURS_WORDS.contains(w) || (*w == "opening" && (followed_by(i, "hours") || followed_by(i, "times")))
+    }) || ((first == "när" || first == "when") && words.iter().any(|w| OPEN_WORDS.contains(w)));
+    if hours {
+        return Some(AnswerKind::OpeningHours);
+    }
+    // *the number of victims* asks for a count, not a phone number.
+    let number = words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| NUMBER_WORDS.contains(w) && !followed_by(i, "of"));
+    number.then_some(AnswerKind::PhoneNumber)
+}
+
+/// A phone number: digit groups joined by spaces or hyphens with at least five digits in all
+/// (`020-39 00 00`, `114 14`, `116 006`), or the emergency number 112. A date (`2026-02-09`) is
+/// not one.
+fn has_phone_number(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        // One run: digit groups separated by a single space or hyphen.
+        let mut digits = 0;
+        let mut groups = Vec::new();
+        let mut group = 0;
+        let mut j = i;
+        while j < chars.len() {
+            let c = chars[j];
+            if c.is_ascii_digit() {
+                digits += 1;
+                group += 1;
+                j += 1;
+            } else if matches!(c, ' ' | '-' | '\u{a0}')
+                && chars.get(j + 1).is_some_and(char::is_ascii_digit)
+            {
+                groups.push(group);
+                group = 0;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        groups.push(group);
+        let ends_in_word = chars.get(j).is_some_and(|c| c.is_alphanumeric());
+        let is_date = groups == [4, 2, 2];
+        // A year is four digits; two years next to each other are not a number.
+        let is_years = groups.iter().all(|g| *g == 4);
+        // An amount: `25 000 kr`.
+        let rest: String = chars[j..chars.len().min(j + 8)].iter().collect::<String>().to_lowercase();
+        let is_amount = [" kr", " kronor", " sek", ":-", " euro"]
+            .iter()
+            .any(|unit| rest.starts_with(unit));
+        if !ends_in_word && !is_date && !is_years && !is_amount {
+            if digits >= 5 {
+                return true;
+            }
+            if groups == [3] && chars[i..j].iter().collect::<String>() == "112" {
+                return true;
+            }
+        }
+        i = j.max(i + 1);
+    }
+    false
+}
+
+/// Opening hours: a time of day (`08.30–16.00`, `kl. 9`, `9:00`) or words that state them
+/// (`dygnet runt`, `vardagar`, `kontorstid`, `around the clock`, `weekdays`, `office hours`).
+fn has_opening_hours(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "dygnet runt",
+        "alla dagar",
+        "vardagar",
+        "kontorstid",
+        "öppettid",
+        "around the clock",
+        "24/7",
+        "weekdays",
+        "office hours",
+        "opening hours",
+    ];
+    let lower = text.to_lowercase();
+    if WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // A time of day: one or two digits, `.` or `:`, two digits (`08.30`, `9:00`), standing alone.
+    let chars: Vec<char> = lower.chars().collect();
+    chars.windows(4).enumerate().any(|(i, w)| {
+        let (hour, sep, m1, m2) = (w[0], w[1], w[2], w[3]);
+        let two_digits_before =
+            i >= 2 && chars[i - 1].is_ascii_digit() && chars[i - 2].is_ascii_digit();
+        hour.is_ascii_digit()
+            && !two_digits_before
+            && matches!(sep, '.' | ':')
+            && m1.is_ascii_digit()
+            && m2.is_ascii_digit()
+            && matches!(m1, '0'..='5')
+            && !chars.get(i + 4).is_some_and(char::is_ascii_digit)
+    }) || lower.contains("kl. ")
+        || lower.contains("klockan ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_that_ask_for_a_phone_number_or_opening_hours() {
+        let number = Some(AnswerKind::PhoneNumber);
+        let hours = Some(AnswerKind::OpeningHours);
+        for (q, want) in [
+            ("vad har lokalpolisens kontaktperson för nummer?", number),
+            ("vilket nummer har stödtelefonen", number),
+            ("nummer till regionkoordinatorerna i skåne?", number),
+            ("vad har Evonhuset för telefonnummer", number),
+            ("number for the national support line?", number),
+            ("vilka öppettider har kontoret?", hours),
+            ("what are the opening hours of the office?", hours),
+            ("när har mottagningen öppet?", hours),
+            ("when does the clinic open?", hours),
+            // Yes/no: "no" answers it.
+            ("finns det ett nationellt nummer till socialjouren?", None),
+            ("is there a national number for the socialjour?", None),
+            ("är stödprogrammet öppet just nu", None),
+            // A count, an identity number, a topic.
+            ("what is the number of victims identified each year?", None),
+            ("kan hon öppna bankkonto utan personnummer", None),
+            ("vem ringer jag efter kontorstid?", None),
+            ("when does the reflection period start?", None),
+        ] {
+            assert_eq!(asked_for(q), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_in_text() {
+        for text in [
+            "Ring 020-39 00 00 vardagar.",
+            "polisen på 114 14",
+            "Brottsofferjouren: 116 006.",
+            "nås via 112 och SOS Alarm",
+            "070-174 06 56 (exempelnummer)",
+            "call +46 70 174 06 60",
+        ] {
+            assert!(Facts::of_text(text).has(AnswerKind::PhoneNumber), "{text}");
+        }
+        for text in [
+            "Ring socialjouren.",
+            "Sedan 2019 och 2021 finansierar regionen.",
+            "uppdaterad 2026-02-09",
+            "av de 124 personer som fick stöd 2023 var 11 barn",
+            "4 kap. 1 a § brottsbalken",
+            "SFS 2016:1070",
+            "ring 1120 gånger",
+            "ersättning på 25 000 kr",
+        ] {
+            assert!(!Facts::of_text(text).has(AnswerKind::PhoneNumber), "{text}");
+        }
+    }
+
+    #[test]
+    fn opening_hours_in_text() {
+        for text in [
+            "vardagar 08.30–16.00",
+            "Öppet dygnet runt.",
+            "bemannad under kontorstid",
+            "open weekdays 9:00 to 17:00",
+            "nås kl. 8 till 12",
+        ] {
+            assert!(Facts::of_text(text).has(AnswerKind::OpeningHours), "{text}");
+        }
+        for text in [
+            "Ansökan görs av förundersökningsledaren.",
+            "betänketid i 30 dagar",
+            "SFS 2016:1070",
+            "the permit lasts 6.5 months",
+        ] {
+            assert!(!Facts::of_text(text).has(AnswerKind::OpeningHours), "{text}");
+        }
+    }
+}
