@@ -31,9 +31,9 @@ fn main() {
             .iter()
             .map(|a| (a.section.doc.clone(), a.section.heading.clone()))
             .collect();
-        let rank = ranked.iter().position(|(d, h)| {
-            q.expect.iter().any(|e| &e.doc == d && &e.heading == h)
-        });
+        let rank = ranked
+            .iter()
+            .position(|(d, h)| q.expect.iter().any(|e| &e.doc == d && &e.heading == h));
         let verdict = match (q.expect.is_empty(), a.no_answer, rank) {
             (true, true, _) => "ok  declined".to_owned(),
             (true, false, _) => "BAD answered".to_owned(),
@@ -43,13 +43,20 @@ fn main() {
             (false, false, None) => "BAD -".to_owned(),
         };
         println!(
-            "{} {:<12} cov={:.2} lead={:.3}  {}",
-            q.id, verdict, a.confidence.coverage, a.confidence.lead, q.q
+            "{} {:<12} cov={:.2} lead={:.3} elsewhere={:.2} missed={}/{}  {}",
+            q.id,
+            verdict,
+            a.confidence.coverage,
+            a.confidence.lead,
+            a.confidence.elsewhere,
+            a.confidence.missed,
+            a.confidence.topics,
+            q.q
         );
-        if verdict.starts_with("BAD") || verdict.starts_with('~') {
-            if let Some((doc, heading)) = ranked.first() {
-                println!("       got {doc} › {heading}");
-            }
+        if (verdict.starts_with("BAD") || verdict.starts_with('~'))
+            && let Some((doc, heading)) = ranked.first()
+        {
+            println!("       got {doc} › {heading}");
         }
         returned.push(Returned {
             ranked,

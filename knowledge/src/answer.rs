@@ -41,6 +41,12 @@ const MIN_COVERAGE: f32 = 0.35;
 const CLEAR_COVERAGE: f32 = 0.5;
 /// The lead (in final score) that counts as clear.
 const MIN_MARGIN: f32 = 0.01;
+/// A section that has both of a question's two topics comes first when its evidence is at least
+/// this share of the best's.
+const BOTH_TOPICS_SHARE: f32 = 0.8;
+/// When another place's local routine covers this much more of the question than the best
+/// section that applies to the asker, the answer is only there: no answer.
+const LOCAL_ELSEWHERE_MARGIN: f32 = 0.3;
 /// Field boosts relative to the body.
 const HEADING_BOOST: f32 = 1.5;
 const TITLE_BOOST: f32 = 0.5;
@@ -110,6 +116,12 @@ pub struct Confidence {
     pub coverage: f32,
     /// The best section's lead over the best section of another document, relative to its score.
     pub lead: f32,
+    /// The best coverage by another place's local routine (never an answer for this asker).
+    pub elsewhere: f32,
+    /// The question's topic concepts, and how many of them the best section misses.
+    pub topics: usize,
+    /// See `topics`.
+    pub missed: usize,
 }
 
 /// Where the asker is.
@@ -237,10 +249,27 @@ impl Answerer {
         if let Some(place) = &out.place {
             echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
         }
+        // A word that asks for the kind of fact (*nummer*, *öppettider*) is no topic: every
+        // candidate holds that fact (only sections with a phone number are candidates), so
+        // coverage counts the other words: whose number, which office's hours.
+        let asks_kind =
+            |c: &crate::query::Concept| query.wants.is_some_and(|k| k.is_asked_by(&c.words));
+        let topic_weights: Vec<f32> = query
+            .concepts
+            .iter()
+            .zip(&weights)
+            .map(|(c, w)| if asks_kind(c) { 0.0 } else { *w })
+            .collect();
+        let topic_total: f32 = topic_weights.iter().sum();
+        let (coverage_weights, total) = if topic_total > 0.0 {
+            (&topic_weights, topic_total)
+        } else {
+            (&weights, total)
+        };
         let covered = |terms: &[u32]| -> f32 {
             id_concepts
                 .iter()
-                .zip(&weights)
+                .zip(coverage_weights)
                 .map(|(alts, w)| {
                     alts.iter()
                         .filter(|(_, ids)| {
@@ -255,16 +284,42 @@ impl Answerer {
                 .sum::<f32>()
                 / total
         };
+        // The topics: the concepts with their full weight (not *lång* of *hur lång*, not
+        // *nummer* of a question for a phone number).
+        let is_topic: Vec<bool> = query
+            .concepts
+            .iter()
+            .map(|c| c.weight >= 1.0 && !asks_kind(c))
+            .collect();
+        // How many of the question's topic concepts `terms` misses altogether.
+        let missed = |terms: &[u32]| -> usize {
+            id_concepts
+                .iter()
+                .zip(&is_topic)
+                .filter(|(alts, topic)| {
+                    **topic
+                        && !alts.iter().any(|(_, ids)| {
+                            ids.as_ref().is_some_and(|ids| {
+                                ids.iter().all(|id| terms.binary_search(id).is_ok())
+                            })
+                        })
+                })
+                .count()
+        };
+        let topics = is_topic.iter().filter(|t| **t).count();
         let mut ranked = Vec::with_capacity(hits.len());
+        // The best coverage of another place's local routine, which is never the answer here.
+        let mut elsewhere: f32 = 0.0;
         for (bm25, address) in hits {
             let section = self.index.ranking(address)?;
-            let Some(scope_factor) = scope_factor(section, out.place.as_ref()) else {
-                continue;
-            };
             // A question for a phone number is not answered by a section without one.
             if query.wants.is_some_and(|kind| !section.facts.has(kind)) {
                 continue;
             }
+            let Some(scope_factor) = scope_factor(section, out.place.as_ref()) else {
+                elsewhere = elsewhere.max(covered(&section.terms));
+                continue;
+            };
             let scope_factor = match (query.lang, section.lang) {
                 (Lang::Sv, Lang::En) => scope_factor * ENGLISH_FOR_SWEDISH,
                 _ => scope_factor,
@@ -301,9 +356,17 @@ impl Answerer {
                 evidence,
                 within_document: evidence + W_ECHO * echo * scope_factor,
                 coverage,
+                missed: missed(&section.terms),
             });
         }
         ranked.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
+        // For a question about two things, a section about both that is nearly as good comes
+        // before those about one: the gate below declines the latter.
+        if topics == 2
+            && let Some(top) = ranked.first().map(|c| c.evidence)
+        {
+            ranked.sort_by_key(|c| c.missed > 0 || c.evidence < BOTH_TOPICS_SHARE * top);
+        }
 
         let Some(best) = ranked.first() else {
             return Ok(out);
@@ -315,10 +378,23 @@ impl Answerer {
         out.confidence = Confidence {
             coverage: best.coverage,
             lead: (best.evidence - runner_up) / best.evidence.max(f32::EPSILON),
+            elsewhere,
+            topics,
+            missed: best.missed,
         };
         let clear_lead = out.confidence.lead >= MIN_MARGIN;
-        out.no_answer =
-            best.coverage < MIN_COVERAGE || (best.coverage < CLEAR_COVERAGE && !clear_lead);
+        // Another place's local routine answers what nothing here does: the question is about a
+        // local arrangement (a contact, a network) that the asker's place has not written down.
+        let only_elsewhere = elsewhere >= best.coverage + LOCAL_ELSEWHERE_MARGIN;
+        // A question about two things (*får hon jobba under betänketiden?*) is not answered by
+        // a section about one of them: that the guidance names betänketid and, elsewhere, work,
+        // does not mean it says whether she may work during it. A longer question may have one
+        // word the guidance puts differently.
+        let half_the_question = topics == 2 && best.missed == 1;
+        out.no_answer = best.coverage < MIN_COVERAGE
+            || (best.coverage < CLEAR_COVERAGE && !clear_lead)
+            || only_elsewhere
+            || half_the_question;
         tracing::debug!(
             coverage = best.coverage,
             score = best.evidence,
@@ -381,7 +457,7 @@ impl Answerer {
                 }
             }
             if weight.is_none() {
-                tracing::trace!(words = %concept.words, "unseen concept"); eprintln!("UNSEEN {}", concept.words);
+                tracing::trace!(words = %concept.words, "unseen concept");
             }
             weights.push(weight.unwrap_or_else(|| idf(0.0)) * concept.weight);
         }
@@ -470,6 +546,8 @@ struct Candidate<'r> {
     within_document: f32,
     /// Share of the question's weight it covers.
     coverage: f32,
+    /// How many of the question's topic concepts it misses altogether.
+    missed: usize,
 }
 
 /// Lets the heading echo order each document's sections among the places (`ranked` is by
@@ -564,6 +642,7 @@ mod tests {
             evidence,
             within_document,
             coverage: evidence,
+            missed: 0,
         };
         // By evidence: a1, b, a2; a2 echoes the question best, b better than both.
         let mut ranked = [

@@ -73,6 +73,22 @@ const HOURS_WORDS: &[&str] = &["öppettid", "öppettider", "öppettiden", "öppe
 /// With *när*/*when* first, words that ask when a place is open.
 const OPEN_WORDS: &[&str] = &["öppet", "öppen", "öppna", "open", "opens"];
 
+impl AnswerKind {
+    /// Whether the question's word `word` asks for this kind (*nummer*, *öppettider*,
+    /// *opening*, *hours*). A section that holds the fact covers that word.
+    pub fn is_asked_by(self, word: &str) -> bool {
+        let word = word.to_lowercase();
+        match self {
+            AnswerKind::PhoneNumber => NUMBER_WORDS.contains(&word.as_str()),
+            AnswerKind::OpeningHours => {
+                HOURS_WORDS.contains(&word.as_str())
+                    || OPEN_WORDS.contains(&word.as_str())
+                    || ["opening", "hours", "times"].contains(&word.as_str())
+            }
+        }
+    }
+}
+
 /// The kind of fact `question` asks for, if it asks for one of [`AnswerKind`].
 pub fn asked_for(question: &str) -> Option<AnswerKind> {
     let lower = question.to_lowercase();
@@ -86,8 +102,10 @@ pub fn asked_for(question: &str) -> Option<AnswerKind> {
     }
     let followed_by = |i: usize, next: &str| words.get(i + 1).is_some_and(|w| *w == next);
     let hours = words.iter().enumerate().any(|(i, w)| {
-        HOURS_WORDS.contains(w) || (*w == "opening" && (followed_by(i, "hours") || followed_by(i, "times")))
-    }) || ((first == "när" || first == "when") && words.iter().any(|w| OPEN_WORDS.contains(w)));
+        HOURS_WORDS.contains(w)
+            || (*w == "opening" && (followed_by(i, "hours") || followed_by(i, "times")))
+    }) || ((first == "när" || first == "when")
+        && words.iter().any(|w| OPEN_WORDS.contains(w)));
     if hours {
         return Some(AnswerKind::OpeningHours);
     }
@@ -137,7 +155,10 @@ fn has_phone_number(text: &str) -> bool {
         // A year is four digits; two years next to each other are not a number.
         let is_years = groups.iter().all(|g| *g == 4);
         // An amount: `25 000 kr`.
-        let rest: String = chars[j..chars.len().min(j + 8)].iter().collect::<String>().to_lowercase();
+        let rest: String = chars[j..chars.len().min(j + 8)]
+            .iter()
+            .collect::<String>()
+            .to_lowercase();
         let is_amount = [" kr", " kronor", " sek", ":-", " euro"]
             .iter()
             .any(|unit| rest.starts_with(unit));
@@ -265,7 +286,10 @@ mod tests {
             "SFS 2016:1070",
             "the permit lasts 6.5 months",
         ] {
-            assert!(!Facts::of_text(text).has(AnswerKind::OpeningHours), "{text}");
+            assert!(
+                !Facts::of_text(text).has(AnswerKind::OpeningHours),
+                "{text}"
+            );
         }
     }
 }

@@ -21,8 +21,8 @@ use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::{AnalyzedWord, Analyzer, FormsCache, Lang, Lexicon, fold, lexicon_stems};
-use crate::document::Document;
 use crate::answer_kind::Facts;
+use crate::document::Document;
 use crate::heading_echo::HeadingWords;
 
 /// Name of the file that names the generation in service.

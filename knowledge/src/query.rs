@@ -150,8 +150,9 @@ pub fn parse_query_with(
                 words: question[w.range.clone()].to_owned(),
                 exact: vec![w.forms.stem.clone()],
                 alternatives,
-                weight: if follows_how(&question[..w.range.start])
-                    && is_degree_word(&question[w.range.clone()])
+                weight: if (follows_how(&question[..w.range.start])
+                    && is_degree_word(&question[w.range.clone()]))
+                    || is_measure_noun(&question[w.range.clone()])
                 {
                     DEGREE_WORD_WEIGHT
                 } else {
@@ -288,6 +289,7 @@ fn wants_quantity(question: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     words.first().is_some_and(|w| *w == "när" || *w == "when")
+        || words.iter().any(|w| is_measure_noun(w))
         || words
             .windows(2)
             .any(|p| (p[0] == "hur" || p[0] == "how") && QUANTITY_WORDS.contains(&p[1]))
@@ -330,6 +332,20 @@ fn is_degree_word(word: &str) -> bool {
     ];
     let lower = word.to_lowercase();
     QUANTITY_WORDS.contains(&lower.as_str()) || OTHER_DEGREE.contains(&lower.as_str())
+}
+
+/// Nouns that ask for a measure of the topic, as *hur lång* does: *betänketidens längd?*
+fn is_measure_noun(word: &str) -> bool {
+    const MEASURE_NOUNS: &[&str] = &[
+        "längd",
+        "längden",
+        "längder",
+        "varaktighet",
+        "varaktigheten",
+        "length",
+        "duration",
+    ];
+    MEASURE_NOUNS.contains(&word.to_lowercase().as_str())
 }
 
 /// Words that after "hur"/"how" ask for a duration or a number (*hur länge*, *how many*).
@@ -500,6 +516,10 @@ mod tests {
         assert_eq!(q.concepts[0].words, "old");
         assert_eq!(q.concepts[0].weight, DEGREE_WORD_WEIGHT);
         assert!(q.concepts[1..].iter().all(|c| c.weight == 1.0));
+        // A noun that asks for a measure weighs as little: *betänketidens längd?*
+        let q = parse_query("betänketidens längd?", &lexicon, &glossary);
+        assert_eq!(q.concepts[1].words, "längd");
+        assert_eq!(q.concepts[1].weight, DEGREE_WORD_WEIGHT);
     }
 
     #[test]
@@ -509,6 +529,7 @@ mod tests {
             ("hur många dagar?", true),
             ("När kan tillståndet förlängas?", true),
             ("How long is the reflection period?", true),
+            ("betänketidens längd?", true),
             ("Vem ansöker om betänketid?", false),
             ("Hur ansöker man?", false),
         ] {

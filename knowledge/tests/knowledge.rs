@@ -434,3 +434,111 @@ fn a_swedish_question_prefers_the_swedish_section_when_an_english_one_is_about_a
     // An English asker gets the English section.
     assert_eq!(best(&a, "what does the socialjour do?", None).0, "en-calls");
 }
+
+#[test]
+fn a_question_for_a_phone_number_is_answered_only_by_a_section_that_holds_one() {
+    let doc = |extra: &str| {
+        format!(
+            "+++\nid = \"polisen\"\ntitle = \"Polisen\"\nlang = \"sv\"\n+++\n\n\
+             ## Kontaktpersoner för människohandel\nPolisen har kontaktpersoner för \
+             människohandel i varje polisregion. Fråga efter den som är aktuell för er kommun.\n\n\
+             ## Anmälan\nEn polisanmälan kan göras av den utsatta själv eller av socialtjänsten.\n\
+             {extra}"
+        )
+    };
+    let q = "vad har polisens kontaktperson för människohandel för nummer?";
+    let a = answerer_of(&doc(""));
+    assert!(ask(&a, q, None).no_answer, "{:?}", ask(&a, q, None).best());
+    // Whether there is a number at all: "no" is an answer, and this section gives it.
+    assert_eq!(
+        best(
+            &a,
+            "finns det ett nummer till polisens kontaktperson för människohandel?",
+            None
+        )
+        .1,
+        "Kontaktpersoner för människohandel"
+    );
+    // The police's general number is not the contact person's.
+    let a = answerer_of(&doc(
+        "\n## Att nå polisen\nPolisen nås på 114 14, och vid akut fara på 112.\n",
+    ));
+    assert!(ask(&a, q, None).no_answer, "{:?}", ask(&a, q, None).best());
+    let a = answerer_of(&doc(
+        "\n## Kontaktperson i region Syd\nKontaktpersonen för människohandel i region Syd nås \
+         vardagar på 070-174 06 60.\n",
+    ));
+    assert_eq!(best(&a, q, None).1, "Kontaktperson i region Syd");
+}
+
+#[test]
+fn what_only_another_places_local_routine_has_is_no_answer_for_this_place() {
+    let national = (
+        "polisen.md".to_owned(),
+        "+++\nid = \"polisen\"\ntitle = \"Polisen\"\nlang = \"sv\"\n+++\n\n\
+         ## Att nå polisen\nPolisen nås på 114 14 när något brådskar men inte är akut.\n"
+            .to_owned(),
+    );
+    let lund = (
+        "lokal-rutin-lund.md".to_owned(),
+        "+++\nid = \"lokal-rutin-lund\"\ntitle = \"Lokal rutin Lund\"\nlang = \"sv\"\n\
+         municipalities = [\"Lund\"]\n+++\n\n\
+         ## Kontakter\nLokalpolisens kontaktperson för människohandel nås vardagar på \
+         070-174 06 59.\n"
+            .to_owned(),
+    );
+    let a = answerer_of_files([national, lund]);
+    let q = "vad har lokalpolisens kontaktperson för människohandel för nummer?";
+    assert_eq!(best(&a, q, Some("Lund")).0, "lokal-rutin-lund");
+    // In Uppsala the national police number covers too little of the question next to Lund's
+    // answer: the honest reply is that Uppsala's routine has none written down.
+    let uppsala = ask(&a, q, Some("Uppsala"));
+    assert!(uppsala.no_answer, "{:?}", uppsala.best());
+    // A question the national guidance answers as well is still answered there.
+    assert_eq!(
+        best(
+            &a,
+            "vilket nummer har polisen när det brådskar?",
+            Some("Uppsala")
+        )
+        .0,
+        "polisen"
+    );
+}
+
+#[test]
+fn a_question_about_two_things_needs_a_section_about_both() {
+    let files = |extra: &str| {
+        [
+            (
+                "betanketid.md".to_owned(),
+                format!(
+                    "+++\nid = \"betanketid\"\ntitle = \"Betänketid\"\nlang = \"sv\"\n+++\n\n\
+                     ## Vad personen får under betänketiden\nUnder betänketiden har personen rätt \
+                     till boende, vård och ekonomiskt bistånd. Betänketiden är 30 dagar.\n{extra}"
+                ),
+            ),
+            (
+                "arbete.md".to_owned(),
+                "+++\nid = \"arbete\"\ntitle = \"Arbetsvillkor\"\nlang = \"sv\"\n+++\n\n\
+                 ## Arbete och lön\nDen som arbetar i Sverige har rätt till lön enligt avtal.\n"
+                    .to_owned(),
+            ),
+        ]
+    };
+    let q = "får hon jobba under betänketiden?";
+    // The guidance speaks of the reflection period and, elsewhere, of work: it does not say
+    // whether she may work during it.
+    let a = answerer_of_files(files(""));
+    assert!(ask(&a, q, None).no_answer, "{:?}", ask(&a, q, None).best());
+    // A word that asks for a measure is no second topic.
+    assert_eq!(
+        best(&a, "betänketidens längd?", None).1,
+        "Vad personen får under betänketiden"
+    );
+    let a = answerer_of_files(files(
+        "\n## Arbete under betänketiden\nUnder betänketiden får personen inte arbeta utan \
+         arbetstillstånd.\n",
+    ));
+    assert_eq!(best(&a, q, None).1, "Arbete under betänketiden");
+}
