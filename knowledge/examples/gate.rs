@@ -43,7 +43,7 @@ fn main() {
             (false, false, None) => "BAD -".to_owned(),
         };
         println!(
-            "{} {:<12} cov={:.2} lead={:.3} elsewhere={:.2} missed={}/{}  {}",
+            "{} {:<12} cov={:.2} lead={:.3} elsewhere={:.2} missed={}/{} unknown={}  {}",
             q.id,
             verdict,
             a.confidence.coverage,
@@ -51,6 +51,7 @@ fn main() {
             a.confidence.elsewhere,
             a.confidence.missed,
             a.confidence.topics,
+            a.confidence.unknown,
             q.q
         );
         if (verdict.starts_with("BAD") || verdict.starts_with('~'))

@@ -122,6 +122,8 @@ pub struct Confidence {
     pub topics: usize,
     /// See `topics`.
     pub missed: usize,
+    /// How many of the question's topics no section has in any form.
+    pub unknown: usize,
 }
 
 /// Where the asker is.
@@ -307,6 +309,12 @@ impl Answerer {
                 .count()
         };
         let topics = is_topic.iter().filter(|t| **t).count();
+        // Topics no section has in any form.
+        let unknown = id_concepts
+            .iter()
+            .zip(&is_topic)
+            .filter(|(alts, topic)| **topic && alts.iter().all(|(_, ids)| ids.is_none()))
+            .count();
         let mut ranked = Vec::with_capacity(hits.len());
         // The best coverage of another place's local routine, which is never the answer here.
         let mut elsewhere: f32 = 0.0;
@@ -381,6 +389,7 @@ impl Answerer {
             elsewhere,
             topics,
             missed: best.missed,
+            unknown,
         };
         let clear_lead = out.confidence.lead >= MIN_MARGIN;
         // Another place's local routine answers what nothing here does: the question is about a
@@ -391,10 +400,16 @@ impl Answerer {
         // does not mean it says whether she may work during it. A longer question may have one
         // word the guidance puts differently.
         let half_the_question = topics == 2 && best.missed == 1;
+        // A topic the guidance never uses, in any form, part or glossary equivalent, counts
+        // twice among the missed: the guidance may put a word differently, but a question most
+        // of whose topics are missing and one of them wholly unknown (*asyl*, *sexköp*, a course
+        // the guidance never names) is about something it does not cover.
+        let mostly_unknown = 2 * (best.missed + unknown) > topics;
         out.no_answer = best.coverage < MIN_COVERAGE
             || (best.coverage < CLEAR_COVERAGE && !clear_lead)
             || only_elsewhere
-            || half_the_question;
+            || half_the_question
+            || mostly_unknown;
         tracing::debug!(
             coverage = best.coverage,
             score = best.evidence,

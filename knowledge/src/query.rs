@@ -153,6 +153,7 @@ pub fn parse_query_with(
                 weight: if (follows_how(&question[..w.range.start])
                     && is_degree_word(&question[w.range.clone()]))
                     || is_measure_noun(&question[w.range.clone()])
+                    || is_person_word(&question[w.range.clone()])
                 {
                     DEGREE_WORD_WEIGHT
                 } else {
@@ -332,6 +333,43 @@ fn is_degree_word(word: &str) -> bool {
     ];
     let lower = word.to_lowercase();
     QUANTITY_WORDS.contains(&lower.as_str()) || OTHER_DEGREE.contains(&lower.as_str())
+}
+
+/// Nouns for the person a question is about (*klienten*, *tjejen*, *a client*): like *hon*, they
+/// say whom the question concerns, not what it asks, and guidance says *personen* instead.
+fn is_person_word(word: &str) -> bool {
+    const PERSON_WORDS: &[&str] = &[
+        "klient",
+        "klienten",
+        "klienter",
+        "klienterna",
+        "tjej",
+        "tjejen",
+        "tjejer",
+        "tjejerna",
+        "kille",
+        "killen",
+        "killar",
+        "killarna",
+        "kvinna",
+        "kvinnan",
+        "kvinnor",
+        "kvinnorna",
+        "mannen",
+        "individ",
+        "individen",
+        "brukare",
+        "brukaren",
+        "client",
+        "clients",
+        "woman",
+        "women",
+        "girl",
+        "girls",
+        "guy",
+        "individual",
+    ];
+    PERSON_WORDS.contains(&word.to_lowercase().as_str())
 }
 
 /// Nouns that ask for a measure of the topic, as *hur lång* does: *betänketidens längd?*
@@ -516,6 +554,10 @@ mod tests {
         assert_eq!(q.concepts[0].words, "old");
         assert_eq!(q.concepts[0].weight, DEGREE_WORD_WEIGHT);
         assert!(q.concepts[1..].iter().all(|c| c.weight == 1.0));
+        // So does the person the question concerns: *klienten*, *a client*.
+        let q = parse_query("klienten vill flytta", &lexicon, &glossary);
+        assert_eq!(q.concepts[0].weight, DEGREE_WORD_WEIGHT);
+        assert_eq!(q.concepts[1].weight, 1.0);
         // A noun that asks for a measure weighs as little: *betänketidens längd?*
         let q = parse_query("betänketidens längd?", &lexicon, &glossary);
         assert_eq!(q.concepts[1].words, "längd");

@@ -141,6 +141,10 @@ pub fn word_forms(lower: &str, lang: Lang, lexicon: &Lexicon) -> Option<WordForm
     {
         return None;
     }
+    let lower = match lang {
+        Lang::Sv => without_intensifier(lower, lexicon).unwrap_or(lower),
+        Lang::En => lower,
+    };
     let stem = stem(lower, lang);
     let parts = match lang {
         Lang::Sv => lexicon
@@ -154,6 +158,18 @@ pub fn word_forms(lower: &str, lang: Lang, lexicon: &Lexicon) -> Option<WordForm
         stem,
         parts,
     })
+}
+
+/// `jätterädd` → `rädd`: a colloquial intensifier (`jätte-`, `super-`, `skit-`) in front of a
+/// word the corpus knows, when the corpus does not know the whole.
+fn without_intensifier<'w>(lower: &'w str, lexicon: &Lexicon) -> Option<&'w str> {
+    const INTENSIFIERS: &[&str] = &["jätte", "super", "skit", "kanon"];
+    let known = |w: &str| lexicon.contains(&fold(&stem(w, Lang::Sv)));
+    INTENSIFIERS
+        .iter()
+        .filter_map(|p| lower.strip_prefix(p))
+        .find(|rest| rest.chars().count() >= 3 && known(rest))
+        .filter(|_| !known(lower))
 }
 
 /// Lexicon entries for `text`: the folded stem of every content word.
@@ -322,5 +338,19 @@ mod tests {
         assert_eq!(words.len(), 1);
         assert_eq!(words[0].forms.stem, "människohandelsoff");
         assert_eq!(words[0].forms.parts, ["människohandel", "off"]);
+    }
+
+    #[test]
+    fn a_colloquial_intensifier_gives_way_to_the_word_it_strengthens() {
+        let mut lex = Lexicon::default();
+        for stem in lexicon_stems("hon är rädd, det är viktigt och superviktigt", Lang::Sv) {
+            lex.add(&stem);
+        }
+        let stem_of = |w: &str| word_forms(w, Lang::Sv, &lex).unwrap().folded;
+        assert_eq!(stem_of("jätterädd"), stem_of("rädd"));
+        assert_eq!(stem_of("jätteviktigt"), stem_of("viktigt"));
+        // A whole word the corpus knows stays whole; an unknown rest is no word.
+        assert_ne!(stem_of("superviktigt"), stem_of("viktigt"));
+        assert_eq!(stem_of("jättekul"), "jattekul");
     }
 }

@@ -194,6 +194,9 @@ const SWEDISH: &[&str] = &[
     "ute",
     "inne",
     "borta",
+    // Hedges of a question: "jag tror …".
+    "tror",
+    "tycker",
 ];
 
 const ENGLISH: &[&str] = &[
@@ -209,6 +212,8 @@ const ENGLISH: &[&str] = &[
     "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
     "yours", "s", "t", "don", "what's", "whats", "someone", "somebody", "anyone", "get", "got",
     "there's", "let", "may", "might", "shall", "one", "ever", "long", "often", "much", "many",
+    // Hedges of a question: "I think …".
+    "think", "believe", "suppose", "guess",
 ];
 
 /// Whether `lower` (a lower-cased word) is a stop word in `lang`.
