@@ -204,8 +204,12 @@ pub fn stem(lower: &str, lang: Lang) -> String {
     let mut stem = stemmer.stem(word).into_owned();
     // Snowball strips one ending: `villkoren` and `arbetsgivaren` lose their definite `-en` and
     // keep `villkor` and `arbetsgivar`, which their indefinite forms stem past (`villk`,
-    // `arbetsgiv`). Stemming what is left once more brings both to one stem.
-    if lang == Lang::Sv && word.strip_suffix("en") == Some(stem.as_str()) {
+    // `arbetsgiv`); `arbetsplatser` loses its plural `-er` and keeps the `-s` that `arbetsplats`
+    // loses. Stemming what is left once more brings each pair to one stem.
+    if lang == Lang::Sv
+        && (word.strip_suffix("en") == Some(stem.as_str())
+            || (stem.len() < word.len() && stem.ends_with('s')))
+    {
         stem = stemmer.stem(&stem).into_owned();
     }
     // Snowball strips the definite neuter `-et` only after a single consonant (`beslutet`), so
@@ -289,6 +293,8 @@ mod tests {
             ("ärendets", "ärende", Lang::Sv),
             ("samtycket", "samtycke", Lang::Sv),
             ("beslutet", "beslut", Lang::Sv),
+            ("arbetsplatser", "arbetsplats", Lang::Sv),
+            ("processerna", "process", Lang::Sv),
             ("indicators", "indicator", Lang::En),
             ("trafficked", "trafficking", Lang::En),
         ];
