@@ -24,6 +24,8 @@ fn function_word(lower: &str) -> Option<&'static str> {
     light_verb(lower).or_else(|| relation_word(lower))
 }
 
+/// What a word of the document's title counts in one of its headings, next to 1 for others.
+const TITLE_WORD_WEIGHT: f32 = 0.5;
 /// What a heading word the question has only in parts counts, at most.
 const PARTS_ECHO: f32 = 0.5;
 
@@ -34,33 +36,52 @@ pub struct HeadingWords(Box<[HeadingWord]>);
 #[derive(Debug, Clone)]
 enum HeadingWord {
     /// A content word: its folded stem and the folded stems of its parts, as term ids.
-    Content { whole: u32, parts: Box<[u32]> },
+    Content {
+        whole: u32,
+        parts: Box<[u32]>,
+        /// How much it counts: less for a word of the document's title.
+        weight: f32,
+    },
     /// A light or modal verb, by lemma.
     Light(&'static str),
 }
 
 impl HeadingWords {
-    /// The words of `heading` (in `lang`), terms interned by `id`.
+    /// The words of `heading` (in `lang`), terms interned by `id`. Words of the document's
+    /// `title` are left out: every section of a document about children is about children, so
+    /// `barn` in `Samtal med barn` says nothing about which of its sections is asked about.
     pub fn new(
         heading: &str,
+        title: &str,
         lang: Lang,
         analyzer: &mut Analyzer<'_>,
         mut id: impl FnMut(&str) -> u32,
     ) -> Self {
+        let subject: Vec<String> = analyzer
+            .analyze(title, lang)
+            .into_iter()
+            .map(|w| w.forms.folded.clone())
+            .collect();
         let mut words: Vec<HeadingWord> = split_words(heading)
             .filter_map(|(_, w)| function_word(&w.to_lowercase()))
             .map(HeadingWord::Light)
             .collect();
         // A number in a heading (`The 30-day reflection period`, `Akut fara: 112`) is part of
         // the answer, not of what is asked.
-        for word in analyzer
+        for w in analyzer
             .analyze(heading, lang)
             .into_iter()
             .filter(|w| !w.forms.stem.chars().all(|c| c.is_ascii_digit()))
         {
+            let weight = if subject.contains(&w.forms.folded) {
+                TITLE_WORD_WEIGHT
+            } else {
+                1.0
+            };
             words.push(HeadingWord::Content {
-                whole: id(&word.forms.folded),
-                parts: word.forms.parts.iter().map(|p| id(&fold(p))).collect(),
+                weight,
+                whole: id(&w.forms.folded),
+                parts: w.forms.parts.iter().map(|p| id(&fold(p))).collect(),
             });
         }
         HeadingWords(words.into_boxed_slice())
@@ -71,28 +92,36 @@ impl HeadingWords {
         if self.0.is_empty() {
             return 0.0;
         }
-        let found: f32 = self
+        let (found, total) = self
             .0
             .iter()
             .map(|word| match word {
-                HeadingWord::Light(lemma) => {
+                HeadingWord::Light(lemma) => (
                     if asked.light.contains(lemma) {
                         1.0
                     } else {
                         0.0
-                    }
+                    },
+                    1.0,
+                ),
+                HeadingWord::Content {
+                    whole,
+                    parts,
+                    weight,
+                } => {
+                    let had = match asked.terms.get(whole) {
+                        Some(factor) => *factor,
+                        None if parts.is_empty() => 0.0,
+                        None => {
+                            let had = parts.iter().filter(|p| asked.terms.contains_key(p)).count();
+                            PARTS_ECHO * had as f32 / parts.len() as f32
+                        }
+                    };
+                    (had * weight, *weight)
                 }
-                HeadingWord::Content { whole, parts } => match asked.terms.get(whole) {
-                    Some(factor) => *factor,
-                    None if parts.is_empty() => 0.0,
-                    None => {
-                        let had = parts.iter().filter(|p| asked.terms.contains_key(p)).count();
-                        PARTS_ECHO * had as f32 / parts.len() as f32
-                    }
-                },
             })
-            .sum();
-        found / self.0.len() as f32
+            .fold((0.0, 0.0), |(f, t), (a, b)| (f + a, t + b));
+        found / total
     }
 }
 
@@ -153,6 +182,17 @@ mod tests {
 
     /// The echo of `question` in each of `headings`, over a lexicon of `corpus`.
     fn echoes(corpus: &str, headings: &[&str], question: &str, place: Option<&str>) -> Vec<f32> {
+        echoes_under("", corpus, headings, question, place)
+    }
+
+    /// As [`echoes`], for headings of a document titled `title`.
+    fn echoes_under(
+        title: &str,
+        corpus: &str,
+        headings: &[&str],
+        question: &str,
+        place: Option<&str>,
+    ) -> Vec<f32> {
         let mut lexicon = Lexicon::default();
         for s in lexicon_stems(corpus, Lang::Sv) {
             lexicon.add(&s);
@@ -162,7 +202,7 @@ mod tests {
         let words: Vec<HeadingWords> = headings
             .iter()
             .map(|h| {
-                HeadingWords::new(h, Lang::Sv, &mut analyzer, |t| {
+                HeadingWords::new(h, title, Lang::Sv, &mut analyzer, |t| {
                     let next = vocabulary.len() as u32;
                     *vocabulary.entry(t.to_owned()).or_insert(next)
                 })
@@ -237,6 +277,19 @@ mod tests {
             echoes(corpus, &headings, "vad händer efter betänketiden?", None),
             [1.0, 1.0]
         );
+    }
+
+    #[test]
+    fn a_word_of_the_documents_title_counts_less_in_its_headings() {
+        let corpus = "barn samtal yrkesverksam";
+        let headings = ["Samtal med barn", "Vad du som yrkesverksam ska göra"];
+        let q = "vem ringer man om ett barn är utsatt?";
+        // Every section of a document about children is about children.
+        let plain = echoes(corpus, &headings, q, None);
+        let titled = echoes_under("Barn och människohandel", corpus, &headings, q, None);
+        assert_eq!(plain[0], 0.5);
+        assert_eq!(titled[0], TITLE_WORD_WEIGHT / (1.0 + TITLE_WORD_WEIGHT));
+        assert_eq!(titled[1], plain[1]);
     }
 
     #[test]

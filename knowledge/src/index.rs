@@ -297,9 +297,13 @@ impl GuidanceIndex {
                     facts: Facts::of_text(&format!("{}\n{}", r.heading, r.text)),
                     terms: term_ids(&mut vocabulary, &r.terms),
                     heading_terms: term_ids(&mut vocabulary, &r.heading_terms),
-                    heading_words: HeadingWords::new(&r.heading, r.lang, &mut analyzer, |t| {
-                        term_id(&mut vocabulary, t)
-                    }),
+                    heading_words: HeadingWords::new(
+                        &r.heading,
+                        &r.title,
+                        r.lang,
+                        &mut analyzer,
+                        |t| term_id(&mut vocabulary, t),
+                    ),
                     doc: r.doc,
                     heading: r.heading,
                     lang: r.lang,
