@@ -197,6 +197,9 @@ const SWEDISH: &[&str] = &[
     // Hedges of a question: "jag tror …".
     "tror",
     "tycker",
+    // A preposition and an adverb of course: "enligt rutinen", "hur går det vidare".
+    "enligt",
+    "vidare",
 ];
 
 const ENGLISH: &[&str] = &[
