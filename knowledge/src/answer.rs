@@ -420,7 +420,8 @@ impl Answerer {
         if out.no_answer {
             return Ok(out);
         }
-        order_within_documents(&mut ranked);
+        // For a question about two things, a section about both stays before one about one.
+        order_within_documents(&mut ranked, topics == 2);
         let mut answers = Vec::with_capacity(MAX_ANSWERS);
         for candidate in ranked.into_iter().take(MAX_ANSWERS) {
             let section = self.index.record(&searcher, candidate.address)?;
@@ -568,7 +569,7 @@ struct Candidate<'r> {
 /// Lets the heading echo order each document's sections among the places (`ranked` is by
 /// evidence) that the document's evidence earned. Which documents answer, in what order, and
 /// the gate stay as the evidence says; a place keeps its evidence as the score.
-fn order_within_documents(ranked: &mut [Candidate<'_>]) {
+fn order_within_documents(ranked: &mut [Candidate<'_>], fewest_missed_first: bool) {
     let by_evidence = ranked.to_vec();
     let mut placed = vec![false; ranked.len()];
     for first in 0..by_evidence.len() {
@@ -582,9 +583,18 @@ fn order_within_documents(ranked: &mut [Candidate<'_>]) {
         let mut sections = places.clone();
         // Stable: sections the echo cannot tell apart keep the evidence's order.
         sections.sort_by(|&a, &b| {
-            by_evidence[b]
-                .within_document
-                .total_cmp(&by_evidence[a].within_document)
+            let missed = |i: usize| {
+                if fewest_missed_first {
+                    by_evidence[i].missed
+                } else {
+                    0
+                }
+            };
+            missed(a).cmp(&missed(b)).then(
+                by_evidence[b]
+                    .within_document
+                    .total_cmp(&by_evidence[a].within_document),
+            )
         });
         for (&place, &section) in places.iter().zip(&sections) {
             placed[place] = true;
@@ -665,12 +675,29 @@ mod tests {
             candidate(&b, 0.8, 1.5),
             candidate(&a2, 0.7, 1.2),
         ];
-        order_within_documents(&mut ranked);
+        order_within_documents(&mut ranked, false);
         let order: Vec<(&str, f32, f32)> = ranked
             .iter()
             .map(|c| (c.section.heading.as_str(), c.evidence, c.coverage))
             .collect();
         // Document a keeps the first and third places, and each place its score; b stays second.
         assert_eq!(order, [("3", 0.9, 0.7), ("2", 0.8, 0.8), ("1", 0.7, 0.9)]);
+
+        // For a question about two things, a section about both stays before one about one,
+        // however well the other's heading echoes the question.
+        let mut ranked = [
+            Candidate {
+                missed: 0,
+                ..candidate(&a1, 0.9, 0.9)
+            },
+            Candidate {
+                missed: 1,
+                ..candidate(&a2, 0.7, 1.2)
+            },
+        ];
+        order_within_documents(&mut ranked, true);
+        assert_eq!(ranked[0].section.heading, "1");
+        order_within_documents(&mut ranked, false);
+        assert_eq!(ranked[0].section.heading, "3");
     }
 }
