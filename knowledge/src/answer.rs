@@ -287,11 +287,15 @@ impl Answerer {
                 / total
         };
         // The topics: the concepts with their full weight (not *lång* of *hur lång*, not
-        // *nummer* of a question for a phone number).
+        // *nummer* of a question for a phone number), light verbs (*få*) aside.
         let is_topic: Vec<bool> = query
             .concepts
             .iter()
-            .map(|c| c.weight >= 1.0 && !asks_kind(c))
+            .map(|c| {
+                c.weight >= 1.0
+                    && !asks_kind(c)
+                    && crate::analysis::light_verb(&c.words.to_lowercase()).is_none()
+            })
             .collect();
         // How many of the question's topic concepts `terms` misses altogether.
         let missed = |terms: &[u32]| -> usize {
