@@ -9,8 +9,11 @@
 //!    in its heading — next to its BM25 score, and by scope: a local routine of the asker's (or the
 //!    named) municipality is preferred; another place's local routine is never used; a Swedish
 //!    question prefers Swedish guidance to an English summary.
-//! 4. The confidence gate: if the best section covers too little of the question, or only about as
-//!    much as a section of another document, the answer is `no_answer` with no guess.
+//! 4. The confidence gate ([`crate::gate`]): if the best section covers too little of the
+//!    question, only about as much as a section of another document, misses one of its two topics
+//!    or most of them, or covers much less than another place's local routine, the answer is
+//!    `no_answer` with no guess. A question for a phone number or opening hours
+//!    ([`crate::answer_kind`]) has only sections that hold one as candidates.
 //! 5. Within each document, the sections take the document's places in the order of how much of
 //!    their heading the question echoes ([`crate::heading_echo`]): `Det här får du inte skriva`
 //!    for *vad får man inte skriva?*. Which documents answer, and the gate, stay as step 3 says.
@@ -21,13 +24,14 @@ use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, TermQuery
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
-use crate::analysis::{Analyzer, Lang};
+use crate::analysis::{Analyzer, Lang, light_verb};
+use crate::gate::Confidence;
 use crate::glossary::Glossary;
 use crate::heading_echo::Asked;
 use crate::index::{GuidanceIndex, IndexError, Ranking, SectionRecord};
 use crate::passage::{Passage, select_passage};
 use crate::places::{Municipality, Places};
-use crate::query::{Query, parse_query_with};
+use crate::query::{Concept, Query, parse_query_with};
 
 /// Candidates taken from BM25 for re-scoring.
 const CANDIDATES: usize = 20;
@@ -35,18 +39,9 @@ const CANDIDATES: usize = 20;
 const LOCAL_CANDIDATES: usize = 3;
 /// At most this many answers are returned.
 pub const MAX_ANSWERS: usize = 5;
-/// The best section must cover at least this share of the question's weight.
-const MIN_COVERAGE: f32 = 0.35;
-/// Below this coverage an answer also needs a clear lead over another document's best section.
-const CLEAR_COVERAGE: f32 = 0.5;
-/// The lead (in final score) that counts as clear.
-const MIN_MARGIN: f32 = 0.01;
 /// A section that has both of a question's two topics comes first when its evidence is at least
 /// this share of the best's.
 const BOTH_TOPICS_SHARE: f32 = 0.8;
-/// When another place's local routine covers this much more of the question than the best
-/// section that applies to the asker, the answer is only there: no answer.
-const LOCAL_ELSEWHERE_MARGIN: f32 = 0.3;
 /// Field boosts relative to the body.
 const HEADING_BOOST: f32 = 1.5;
 const TITLE_BOOST: f32 = 0.5;
@@ -55,7 +50,6 @@ const EXACT_SPELLING_BOOST: f32 = 0.2;
 const W_BM25: f32 = 0.35;
 const W_COVERAGE: f32 = 0.45;
 const W_HEADING: f32 = 0.2;
-/// Weight of the heading's echo of the question ([`crate::heading_echo`]).
 /// Weight of the heading's echo of the question ([`crate::heading_echo`]) when the sections of
 /// one document are ordered among themselves.
 const W_ECHO: f32 = 0.5;
@@ -107,23 +101,6 @@ pub struct Answers {
     pub lang: Lang,
     /// What the confidence gate saw, for explaining and tuning it.
     pub confidence: Confidence,
-}
-
-/// What the confidence gate saw of the best section.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Confidence {
-    /// Share of the question's weight the best section covers (0–1).
-    pub coverage: f32,
-    /// The best section's lead over the best section of another document, relative to its score.
-    pub lead: f32,
-    /// The best coverage by another place's local routine (never an answer for this asker).
-    pub elsewhere: f32,
-    /// The question's topic concepts, and how many of them the best section misses.
-    pub topics: usize,
-    /// See `topics`.
-    pub missed: usize,
-    /// How many of the question's topics no section has in any form.
-    pub unknown: usize,
 }
 
 /// Where the asker is.
@@ -194,7 +171,6 @@ impl Answerer {
         }
         let searcher = self.index.searcher();
         let weights = self.concept_weights(&searcher, &query)?;
-        let total: f32 = weights.iter().sum();
         let tantivy_query = self.tantivy_query(&query);
         let mut hits = searcher.search(
             &tantivy_query,
@@ -223,102 +199,13 @@ impl Answerer {
         }
 
         let asked: Vec<String> = question_words(question).collect();
-        // Each concept's alternatives as term ids of this index; an alternative with a term
-        // no section has can never match.
-        let id_concepts: Vec<Vec<(f32, Option<Vec<u32>>)>> = query
-            .concepts
-            .iter()
-            .map(|c| {
-                c.alternatives
-                    .iter()
-                    .map(|a| {
-                        let ids: Option<Vec<u32>> =
-                            a.terms.iter().map(|t| self.index.term_id(t)).collect();
-                        (a.factor, ids)
-                    })
-                    .collect()
-            })
-            .collect();
+        let terms = QuestionTerms::new(&query, &weights, |t| self.index.term_id(t));
         // The heading echo reads the same ids (an alternative with a term no section has can't
         // be echoed either).
-        let mut echoed = Asked::new(
-            question,
-            id_concepts
-                .iter()
-                .flatten()
-                .filter_map(|(f, ids)| ids.as_deref().map(|ids| (*f, ids))),
-        );
+        let mut echoed = Asked::new(question, terms.alternatives());
         if let Some(place) = &out.place {
             echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
         }
-        // A word that asks for the kind of fact (*nummer*, *öppettider*) is no topic: every
-        // candidate holds that fact (only sections with a phone number are candidates), so
-        // coverage counts the other words: whose number, which office's hours.
-        let asks_kind =
-            |c: &crate::query::Concept| query.wants.is_some_and(|k| k.is_asked_by(&c.words));
-        let topic_weights: Vec<f32> = query
-            .concepts
-            .iter()
-            .zip(&weights)
-            .map(|(c, w)| if asks_kind(c) { 0.0 } else { *w })
-            .collect();
-        let topic_total: f32 = topic_weights.iter().sum();
-        let (coverage_weights, total) = if topic_total > 0.0 {
-            (&topic_weights, topic_total)
-        } else {
-            (&weights, total)
-        };
-        let covered = |terms: &[u32]| -> f32 {
-            id_concepts
-                .iter()
-                .zip(coverage_weights)
-                .map(|(alts, w)| {
-                    alts.iter()
-                        .filter(|(_, ids)| {
-                            ids.as_ref().is_some_and(|ids| {
-                                ids.iter().all(|id| terms.binary_search(id).is_ok())
-                            })
-                        })
-                        .map(|(f, _)| *f)
-                        .fold(0.0, f32::max)
-                        * w
-                })
-                .sum::<f32>()
-                / total
-        };
-        // The topics: the concepts with their full weight (not *lång* of *hur lång*, not
-        // *nummer* of a question for a phone number), light verbs (*få*) aside.
-        let is_topic: Vec<bool> = query
-            .concepts
-            .iter()
-            .map(|c| {
-                c.weight >= 1.0
-                    && !asks_kind(c)
-                    && crate::analysis::light_verb(&c.words.to_lowercase()).is_none()
-            })
-            .collect();
-        // How many of the question's topic concepts `terms` misses altogether.
-        let missed = |terms: &[u32]| -> usize {
-            id_concepts
-                .iter()
-                .zip(&is_topic)
-                .filter(|(alts, topic)| {
-                    **topic
-                        && !alts.iter().any(|(_, ids)| {
-                            ids.as_ref().is_some_and(|ids| {
-                                ids.iter().all(|id| terms.binary_search(id).is_ok())
-                            })
-                        })
-                })
-                .count()
-        };
-        let topics = is_topic.iter().filter(|t| **t).count();
-        // Topics no section has in any form.
-        let unknown = id_concepts
-            .iter()
-            .zip(&is_topic)
-            .filter(|(alts, topic)| **topic && alts.iter().all(|(_, ids)| ids.is_none()))
-            .count();
         let mut ranked = Vec::with_capacity(hits.len());
         // The best coverage of another place's local routine, which is never the answer here.
         let mut elsewhere: f32 = 0.0;
@@ -329,15 +216,15 @@ impl Answerer {
                 continue;
             }
             let Some(scope_factor) = scope_factor(section, out.place.as_ref()) else {
-                elsewhere = elsewhere.max(covered(&section.terms));
+                elsewhere = elsewhere.max(terms.covered(&section.terms));
                 continue;
             };
             let scope_factor = match (query.lang, section.lang) {
                 (Lang::Sv, Lang::En) => scope_factor * ENGLISH_FOR_SWEDISH,
                 _ => scope_factor,
             };
-            let coverage = covered(&section.terms);
-            let heading = covered(&section.heading_terms);
+            let coverage = terms.covered(&section.terms);
+            let heading = terms.covered(&section.heading_terms);
             let asks_alike = question_words(&section.heading).any(|w| asked.contains(&w));
             let echo = section.heading_words.echo(&echoed);
             let bm25 = if own.contains(&section.doc) {
@@ -368,12 +255,13 @@ impl Answerer {
                 evidence,
                 within_document: evidence + W_ECHO * echo * scope_factor,
                 coverage,
-                missed: missed(&section.terms),
+                missed: terms.missed(&section.terms),
             });
         }
         ranked.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
         // For a question about two things, a section about both that is nearly as good comes
         // before those about one: the gate below declines the latter.
+        let topics = terms.topics();
         if topics == 2
             && let Some(top) = ranked.first().map(|c| c.evidence)
         {
@@ -393,27 +281,9 @@ impl Answerer {
             elsewhere,
             topics,
             missed: best.missed,
-            unknown,
+            unknown: terms.unknown(),
         };
-        let clear_lead = out.confidence.lead >= MIN_MARGIN;
-        // Another place's local routine answers what nothing here does: the question is about a
-        // local arrangement (a contact, a network) that the asker's place has not written down.
-        let only_elsewhere = elsewhere >= best.coverage + LOCAL_ELSEWHERE_MARGIN;
-        // A question about two things (*får hon jobba under betänketiden?*) is not answered by
-        // a section about one of them: that the guidance names betänketid and, elsewhere, work,
-        // does not mean it says whether she may work during it. A longer question may have one
-        // word the guidance puts differently.
-        let half_the_question = topics == 2 && best.missed == 1;
-        // A topic the guidance never uses, in any form, part or glossary equivalent, counts
-        // twice among the missed: the guidance may put a word differently, but a question most
-        // of whose topics are missing and one of them wholly unknown (*asyl*, *sexköp*, a course
-        // the guidance never names) is about something it does not cover.
-        let mostly_unknown = 2 * (best.missed + unknown) > topics;
-        out.no_answer = best.coverage < MIN_COVERAGE
-            || (best.coverage < CLEAR_COVERAGE && !clear_lead)
-            || only_elsewhere
-            || half_the_question
-            || mostly_unknown;
+        out.no_answer = out.confidence.declines();
         tracing::debug!(
             coverage = best.coverage,
             score = best.evidence,
@@ -551,6 +421,119 @@ impl Answerer {
             }
         }
         BooleanQuery::new(clauses)
+    }
+}
+
+/// The question's concepts as term ids of one index, and what coverage and the gate count of
+/// them.
+struct QuestionTerms {
+    /// Each concept's alternatives: factor and term ids (`None`: a term no section has, so the
+    /// alternative can never match).
+    concepts: Vec<Vec<(f32, Option<Vec<u32>>)>>,
+    /// Each concept's weight in coverage.
+    weights: Vec<f32>,
+    /// Their sum.
+    total: f32,
+    /// Whether each concept is a topic of the question ([`crate::gate`]).
+    topic: Vec<bool>,
+}
+
+impl QuestionTerms {
+    /// `query`'s concepts with their idf `weights`, terms looked up by `term_id`.
+    ///
+    /// A word that asks for the kind of fact (*nummer*, *öppettider*) weighs nothing in
+    /// coverage and is no topic: every candidate holds that fact (only sections with a phone
+    /// number are candidates), so coverage counts the other words: whose number, which office's
+    /// hours. Words of degree (*lång* of *hur lång*), of measure and for the person asked about
+    /// weigh little and are no topics either; nor are light verbs (*få*).
+    fn new(query: &Query, weights: &[f32], term_id: impl Fn(&str) -> Option<u32>) -> Self {
+        let asks_kind = |c: &Concept| query.wants.is_some_and(|k| k.is_asked_by(&c.words));
+        let concepts = query
+            .concepts
+            .iter()
+            .map(|c| {
+                c.alternatives
+                    .iter()
+                    .map(|a| (a.factor, a.terms.iter().map(|t| term_id(t)).collect()))
+                    .collect()
+            })
+            .collect();
+        let mut coverage_weights: Vec<f32> = query
+            .concepts
+            .iter()
+            .zip(weights)
+            .map(|(c, w)| if asks_kind(c) { 0.0 } else { *w })
+            .collect();
+        if coverage_weights.iter().sum::<f32>() <= 0.0 {
+            // Only the kind of fact asked (*öppettider?*): that is the question, then.
+            coverage_weights = weights.to_vec();
+        }
+        let topic = query
+            .concepts
+            .iter()
+            .map(|c| {
+                c.weight >= 1.0 && !asks_kind(c) && light_verb(&c.words.to_lowercase()).is_none()
+            })
+            .collect();
+        QuestionTerms {
+            concepts,
+            total: coverage_weights.iter().sum(),
+            weights: coverage_weights,
+            topic,
+        }
+    }
+
+    /// Every alternative whose terms the index has, with its factor (for the heading echo).
+    fn alternatives(&self) -> impl Iterator<Item = (f32, &[u32])> {
+        self.concepts
+            .iter()
+            .flatten()
+            .filter_map(|(f, ids)| ids.as_deref().map(|ids| (*f, ids)))
+    }
+
+    /// The best factor among a concept's alternatives that `terms` (sorted) has in full.
+    fn matched(alternatives: &[(f32, Option<Vec<u32>>)], terms: &[u32]) -> f32 {
+        alternatives
+            .iter()
+            .filter(|(_, ids)| {
+                ids.as_ref()
+                    .is_some_and(|ids| ids.iter().all(|id| terms.binary_search(id).is_ok()))
+            })
+            .map(|(f, _)| *f)
+            .fold(0.0, f32::max)
+    }
+
+    /// The share of the question's weight that `terms` (sorted) covers.
+    fn covered(&self, terms: &[u32]) -> f32 {
+        self.concepts
+            .iter()
+            .zip(&self.weights)
+            .map(|(alts, w)| Self::matched(alts, terms) * w)
+            .sum::<f32>()
+            / self.total
+    }
+
+    /// How many of the question's topics `terms` (sorted) misses altogether.
+    fn missed(&self, terms: &[u32]) -> usize {
+        self.concepts
+            .iter()
+            .zip(&self.topic)
+            .filter(|(alts, topic)| **topic && Self::matched(alts, terms) == 0.0)
+            .count()
+    }
+
+    /// How many topics the question has.
+    fn topics(&self) -> usize {
+        self.topic.iter().filter(|t| **t).count()
+    }
+
+    /// How many of its topics no section has in any form.
+    fn unknown(&self) -> usize {
+        self.concepts
+            .iter()
+            .zip(&self.topic)
+            .filter(|(alts, topic)| **topic && alts.iter().all(|(_, ids)| ids.is_none()))
+            .count()
     }
 }
 

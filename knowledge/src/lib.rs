@@ -7,6 +7,7 @@ pub mod answer_kind;
 pub mod baseline;
 pub mod document;
 pub mod eval;
+pub mod gate;
 pub mod heading_echo;
 pub mod load;
 pub mod passage;
@@ -22,6 +23,7 @@ pub use places::{Municipality, Place, Places, Region};
 pub mod glossary;
 pub mod index;
 
-pub use answer::{Answer, Answerer, Answers, Asker, Confidence};
+pub use answer::{Answer, Answerer, Answers, Asker};
+pub use gate::Confidence;
 pub use glossary::Glossary;
 pub use index::{GuidanceIndex, IndexError, SectionRecord};
