@@ -70,8 +70,10 @@ const NUMBER_WORDS: &[&str] = &[
 ];
 /// Words that ask for opening hours.
 const HOURS_WORDS: &[&str] = &["öppettid", "öppettider", "öppettiden", "öppettiderna"];
-/// With *när*/*when* first, words that ask when a place is open.
-const OPEN_WORDS: &[&str] = &["öppet", "öppen", "öppna", "open", "opens"];
+/// With *när*/*when* first, words that ask when a place is open: the adjective, not the verb
+/// (*när kan hon öppna ett bankkonto?* asks no opening hours). English *open* is both, so it
+/// counts after a copula (*when is the office open?*) or as *opens*.
+const OPEN_WORDS: &[&str] = &["öppet", "öppen", "opens"];
 
 impl AnswerKind {
     /// Whether the question's word `word` asks for this kind (*nummer*, *öppettider*,
@@ -83,7 +85,7 @@ impl AnswerKind {
             AnswerKind::OpeningHours => {
                 HOURS_WORDS.contains(&word.as_str())
                     || OPEN_WORDS.contains(&word.as_str())
-                    || ["opening", "hours", "times"].contains(&word.as_str())
+                    || ["opening", "hours", "times", "open"].contains(&word.as_str())
             }
         }
     }
@@ -105,7 +107,10 @@ pub fn asked_for(question: &str) -> Option<AnswerKind> {
         HOURS_WORDS.contains(w)
             || (*w == "opening" && (followed_by(i, "hours") || followed_by(i, "times")))
     }) || ((first == "när" || first == "when")
-        && words.iter().any(|w| OPEN_WORDS.contains(w)));
+        && words.iter().enumerate().any(|(i, w)| {
+            OPEN_WORDS.contains(w)
+                || (*w == "open" && words[..i].iter().any(|b| matches!(*b, "is" | "are")))
+        }));
     if hours {
         return Some(AnswerKind::OpeningHours);
     }
@@ -228,7 +233,10 @@ mod tests {
             ("vilka öppettider har kontoret?", hours),
             ("what are the opening hours of the office?", hours),
             ("när har mottagningen öppet?", hours),
-            ("when does the clinic open?", hours),
+            ("when is the clinic open?", hours),
+            ("when does the clinic open?", None),
+            ("när kan hon öppna ett bankkonto?", None),
+            ("when can she open a bank account?", None),
             // Yes/no: "no" answers it.
             ("finns det ett nationellt nummer till socialjouren?", None),
             ("is there a national number for the socialjour?", None),
