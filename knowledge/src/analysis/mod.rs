@@ -147,10 +147,7 @@ pub fn word_forms(lower: &str, lang: Lang, lexicon: &Lexicon) -> Option<WordForm
     };
     let stem = stem(lower, lang);
     let parts = match lang {
-        Lang::Sv => lexicon
-            .split_compound(lower)
-            .map(Vec::from)
-            .unwrap_or_default(),
+        Lang::Sv => compound_parts(lower, lexicon),
         Lang::En => Vec::new(),
     };
     Some(WordForms {
@@ -158,6 +155,22 @@ pub fn word_forms(lower: &str, lang: Lang, lexicon: &Lexicon) -> Option<WordForm
         stem,
         parts,
     })
+}
+
+/// The stems of the parts of the Swedish compound `lower` (none if it is not one). A left part
+/// the corpus does not know is split once more when it is a compound of known words itself:
+/// `sexmånaderstillstånd` → `sex` + `månad` + `tillstånd`, as the guidance writes *sex månader*.
+fn compound_parts(lower: &str, lexicon: &Lexicon) -> Vec<String> {
+    let Some([left, right]) = lexicon.split_compound(lower) else {
+        return Vec::new();
+    };
+    match lexicon
+        .split_compound(&left)
+        .filter(|_| !lexicon.contains(&fold(&left)))
+    {
+        Some([first, second]) => vec![first, second, right],
+        None => vec![left, right],
+    }
 }
 
 /// `jätterädd` → `rädd`: a colloquial intensifier (`jätte-`, `super-`, `skit-`) in front of a
@@ -344,6 +357,16 @@ mod tests {
         assert_eq!(words.len(), 1);
         assert_eq!(words[0].forms.stem, "människohandelsoff");
         assert_eq!(words[0].forms.parts, ["människohandel", "off"]);
+    }
+
+    #[test]
+    fn an_unknown_left_part_of_a_compound_is_split_again() {
+        let mut lex = Lexicon::default();
+        for stem in lexicon_stems("tillstånd i sex månader", Lang::Sv) {
+            lex.add(&stem);
+        }
+        let words = Analyzer::new(&lex).analyze("sexmånaderstillståndet", Lang::Sv);
+        assert_eq!(words[0].forms.parts, ["sex", "månad", "tillstånd"]);
     }
 
     #[test]
