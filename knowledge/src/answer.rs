@@ -216,15 +216,15 @@ impl Answerer {
                 continue;
             }
             let Some(scope_factor) = scope_factor(section, out.place.as_ref()) else {
-                elsewhere = elsewhere.max(terms.covered(&section.terms));
+                elsewhere = elsewhere.max(terms.covered(&section.terms).0);
                 continue;
             };
             let scope_factor = match (query.lang, section.lang) {
                 (Lang::Sv, Lang::En) => scope_factor * ENGLISH_FOR_SWEDISH,
                 _ => scope_factor,
             };
-            let coverage = terms.covered(&section.terms);
-            let heading = terms.covered(&section.heading_terms);
+            let (coverage, missed) = terms.covered(&section.terms);
+            let (heading, _) = terms.covered(&section.heading_terms);
             let asks_alike = question_words(&section.heading).any(|w| asked.contains(&w));
             let echo = section.heading_words.echo(&echoed);
             let bm25 = if own.contains(&section.doc) {
@@ -255,7 +255,7 @@ impl Answerer {
                 evidence,
                 within_document: evidence + W_ECHO * echo * scope_factor,
                 coverage,
-                missed: terms.missed(&section.terms),
+                missed,
             });
         }
         ranked.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
@@ -503,23 +503,17 @@ impl QuestionTerms {
             .fold(0.0, f32::max)
     }
 
-    /// The share of the question's weight that `terms` (sorted) covers.
-    fn covered(&self, terms: &[u32]) -> f32 {
-        self.concepts
-            .iter()
-            .zip(&self.weights)
-            .map(|(alts, w)| Self::matched(alts, terms) * w)
-            .sum::<f32>()
-            / self.total
-    }
-
-    /// How many of the question's topics `terms` (sorted) misses altogether.
-    fn missed(&self, terms: &[u32]) -> usize {
-        self.concepts
-            .iter()
-            .zip(&self.topic)
-            .filter(|(alts, topic)| **topic && Self::matched(alts, terms) == 0.0)
-            .count()
+    /// The share of the question's weight that `terms` (sorted) covers, and how many of the
+    /// question's topics it misses altogether.
+    fn covered(&self, terms: &[u32]) -> (f32, usize) {
+        let mut weight = 0.0;
+        let mut missed = 0;
+        for ((alts, w), topic) in self.concepts.iter().zip(&self.weights).zip(&self.topic) {
+            let factor = Self::matched(alts, terms);
+            weight += factor * w;
+            missed += usize::from(*topic && factor == 0.0);
+        }
+        (weight / self.total, missed)
     }
 
     /// How many topics the question has.
@@ -569,14 +563,8 @@ fn order_within_documents(ranked: &mut [Candidate<'_>], fewest_missed_first: boo
             .collect();
         let mut sections = places.clone();
         // Stable: sections the echo cannot tell apart keep the evidence's order.
+        let missed = |i: usize| by_evidence[i].missed * usize::from(fewest_missed_first);
         sections.sort_by(|&a, &b| {
-            let missed = |i: usize| {
-                if fewest_missed_first {
-                    by_evidence[i].missed
-                } else {
-                    0
-                }
-            };
             missed(a).cmp(&missed(b)).then(
                 by_evidence[b]
                     .within_document

@@ -10,6 +10,8 @@
 //! A yes/no question (*finns det ett nationellt nummer …?*, *is there a number …?*) asks whether
 //! the fact exists, and "no" is an answer: it asks for no kind.
 
+use crate::analysis::split_words;
+
 /// A fact a question can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerKind {
@@ -17,15 +19,6 @@ pub enum AnswerKind {
     PhoneNumber,
     /// Opening hours: *öppettider*, *opening hours*, *när har … öppet*.
     OpeningHours,
-}
-
-impl AnswerKind {
-    fn bit(self) -> u8 {
-        match self {
-            AnswerKind::PhoneNumber => 1,
-            AnswerKind::OpeningHours => 2,
-        }
-    }
 }
 
 /// The kinds of fact a text holds.
@@ -45,6 +38,11 @@ impl Facts {
         facts
     }
 
+    /// The facts of both.
+    pub fn and(self, other: Facts) -> Facts {
+        Facts(self.0 | other.0)
+    }
+
     /// Whether the text holds a fact of `kind`.
     pub fn has(self, kind: AnswerKind) -> bool {
         self.0 & kind.bit() != 0
@@ -61,7 +59,6 @@ const NUMBER_WORDS: &[&str] = &[
     "nummer",
     "numret",
     "numren",
-    "numret",
     "telefonnummer",
     "telefonnumret",
     "telefonnumren",
@@ -76,6 +73,13 @@ const HOURS_WORDS: &[&str] = &["öppettid", "öppettider", "öppettiden", "öppe
 const OPEN_WORDS: &[&str] = &["öppet", "öppen", "opens"];
 
 impl AnswerKind {
+    fn bit(self) -> u8 {
+        match self {
+            AnswerKind::PhoneNumber => 1,
+            AnswerKind::OpeningHours => 2,
+        }
+    }
+
     /// Whether the question's word `word` asks for this kind (*nummer*, *öppettider*,
     /// *opening*, *hours*). A section that holds the fact covers that word.
     pub fn is_asked_by(self, word: &str) -> bool {
@@ -94,10 +98,7 @@ impl AnswerKind {
 /// The kind of fact `question` asks for, if it asks for one of [`AnswerKind`].
 pub fn asked_for(question: &str) -> Option<AnswerKind> {
     let lower = question.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = split_words(&lower).map(|(_, w)| w).collect();
     let first = *words.first()?;
     if YES_NO_STARTS.contains(&first) {
         return None;
@@ -171,7 +172,7 @@ fn has_phone_number(text: &str) -> bool {
             if digits >= 5 {
                 return true;
             }
-            if groups == [3] && chars[i..j].iter().collect::<String>() == "112" {
+            if chars[i..j] == ['1', '1', '2'] {
                 return true;
             }
         }

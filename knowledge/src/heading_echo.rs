@@ -47,21 +47,26 @@ enum HeadingWord {
 }
 
 impl HeadingWords {
+    /// The subject of a document for [`HeadingWords::new`]: the folded stems of its `title`.
+    pub fn subject(title: &str, lang: Lang, analyzer: &mut Analyzer<'_>) -> Vec<String> {
+        analyzer
+            .analyze(title, lang)
+            .into_iter()
+            .map(|w| w.forms.folded.clone())
+            .collect()
+    }
+
     /// The words of `heading` (in `lang`), terms interned by `id`. Words of the document's
-    /// `title` are left out: every section of a document about children is about children, so
-    /// `barn` in `Samtal med barn` says nothing about which of its sections is asked about.
+    /// `subject` ([`HeadingWords::subject`]) count half: every section of a document about
+    /// children is about children, so `barn` in `Samtal med barn` says little about which of its
+    /// sections is asked about.
     pub fn new(
         heading: &str,
-        title: &str,
+        subject: &[String],
         lang: Lang,
         analyzer: &mut Analyzer<'_>,
         mut id: impl FnMut(&str) -> u32,
     ) -> Self {
-        let subject: Vec<String> = analyzer
-            .analyze(title, lang)
-            .into_iter()
-            .map(|w| w.forms.folded.clone())
-            .collect();
         let mut words: Vec<HeadingWord> = split_words(heading)
             .filter_map(|(_, w)| function_word(&w.to_lowercase()))
             .map(HeadingWord::Light)
@@ -202,7 +207,8 @@ mod tests {
         let words: Vec<HeadingWords> = headings
             .iter()
             .map(|h| {
-                HeadingWords::new(h, title, Lang::Sv, &mut analyzer, |t| {
+                let subject = HeadingWords::subject(title, Lang::Sv, &mut analyzer);
+                HeadingWords::new(h, &subject, Lang::Sv, &mut analyzer, |t| {
                     let next = vocabulary.len() as u32;
                     *vocabulary.entry(t.to_owned()).or_insert(next)
                 })

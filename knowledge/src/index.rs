@@ -277,6 +277,8 @@ impl GuidanceIndex {
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
         let mut analyzer = Analyzer::new(&lexicon);
         let mut local_routines: HashMap<String, Vec<String>> = HashMap::new();
+        // Each document's title, read once for the echo of all its headings.
+        let mut subjects: HashMap<String, Vec<String>> = HashMap::new();
         let mut rankings = Vec::with_capacity(searcher.segment_readers().len());
         for (segment, seg_reader) in searcher.segment_readers().iter().enumerate() {
             let mut decoded = Vec::with_capacity(seg_reader.max_doc() as usize);
@@ -293,13 +295,16 @@ impl GuidanceIndex {
                         docs.push(r.doc.clone());
                     }
                 }
+                let subject = subjects
+                    .entry(r.doc.clone())
+                    .or_insert_with(|| HeadingWords::subject(&r.title, r.lang, &mut analyzer));
                 decoded.push(Ranking {
-                    facts: Facts::of_text(&format!("{}\n{}", r.heading, r.text)),
+                    facts: Facts::of_text(&r.heading).and(Facts::of_text(&r.text)),
                     terms: term_ids(&mut vocabulary, &r.terms),
                     heading_terms: term_ids(&mut vocabulary, &r.heading_terms),
                     heading_words: HeadingWords::new(
                         &r.heading,
-                        &r.title,
+                        subject,
                         r.lang,
                         &mut analyzer,
                         |t| term_id(&mut vocabulary, t),

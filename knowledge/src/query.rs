@@ -17,7 +17,7 @@
 //! - an age under 18 (`en 16-åring`, `a 16-year-old`) is one concept that also finds `barn` and
 //!   `child` (0.9).
 
-use crate::analysis::{Analyzer, Lang, Lexicon, detect_lang, fold, stem};
+use crate::analysis::{Analyzer, Lang, Lexicon, detect_lang, fold, split_words, stem};
 use crate::answer_kind::{self, AnswerKind};
 use crate::glossary::Glossary;
 
@@ -126,35 +126,28 @@ pub fn parse_query_with(
                     factor: TYPO_FACTOR,
                 });
             }
+            let lower = question[w.range.clone()].to_lowercase();
             if lang == Lang::Sv {
-                // A verb meets the noun made from it: `förlängas` finds `förlängning`.
-                for noun in nouns_of_verb(&w.forms.folded)
-                    .filter(|n| n.chars().count() >= 7 && lexicon.contains(n))
-                {
+                // A verb meets the noun made from it (`förlängas` finds `förlängning`), a
+                // particle verb its prefixed verb and noun (`lämnar vi över` → `överlämning`).
+                let nouns = nouns_of_verb(&w.forms.folded)
+                    .filter(|n| n.chars().count() >= 7 && lexicon.contains(n));
+                let joined = prefixed_by_particle(&lower, &question[w.range.end..], lexicon);
+                for term in nouns.chain(joined) {
                     alternatives.push(Alternative {
-                        terms: vec![noun],
+                        terms: vec![term],
                         factor: INFLECTION_FACTOR,
                     });
                 }
             }
-            if lang == Lang::Sv {
-                let word = question[w.range.clone()].to_lowercase();
-                for joined in prefixed_by_particle(&word, &question[w.range.end..], lexicon) {
-                    alternatives.push(Alternative {
-                        terms: vec![joined],
-                        factor: INFLECTION_FACTOR,
-                    });
-                }
-            }
+            let weighs_little = (follows_how(&question[..w.range.start]) && is_degree_word(&lower))
+                || is_measure_noun(&lower)
+                || is_person_word(&lower);
             Concept {
                 words: question[w.range.clone()].to_owned(),
                 exact: vec![w.forms.stem.clone()],
                 alternatives,
-                weight: if (follows_how(&question[..w.range.start])
-                    && is_degree_word(&question[w.range.clone()]))
-                    || is_measure_noun(&question[w.range.clone()])
-                    || is_person_word(&question[w.range.clone()])
-                {
+                weight: if weighs_little {
                     DEGREE_WORD_WEIGHT
                 } else {
                     1.0
@@ -285,10 +278,7 @@ fn merge_child_ages(concepts: &mut Vec<Concept>) {
 /// "hur länge/lång/många/mycket/ofta/gammal", "how long/many/much/often/old", "när", "when".
 fn wants_quantity(question: &str) -> bool {
     let lower = question.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = split_words(&lower).map(|(_, w)| w).collect();
     words.first().is_some_and(|w| *w == "när" || *w == "when")
         || words.iter().any(|w| is_measure_noun(w))
         || words
@@ -335,7 +325,7 @@ fn is_degree_word(word: &str) -> bool {
     QUANTITY_WORDS.contains(&lower.as_str()) || OTHER_DEGREE.contains(&lower.as_str())
 }
 
-/// Nouns for the person a question is about (*klienten*, *tjejen*, *a client*): like *hon*, they
+/// Nouns (lower-case) for the person a question is about (*klienten*, *tjejen*, *a client*): like *hon*, they
 /// say whom the question concerns, not what it asks, and guidance says *personen* instead.
 fn is_person_word(word: &str) -> bool {
     const PERSON_WORDS: &[&str] = &[
@@ -369,10 +359,10 @@ fn is_person_word(word: &str) -> bool {
         "guy",
         "individual",
     ];
-    PERSON_WORDS.contains(&word.to_lowercase().as_str())
+    PERSON_WORDS.contains(&word)
 }
 
-/// Nouns that ask for a measure of the topic, as *hur lång* does: *betänketidens längd?*
+/// Nouns (lower-case) that ask for a measure of the topic, as *hur lång* does: *betänketidens längd?*
 fn is_measure_noun(word: &str) -> bool {
     const MEASURE_NOUNS: &[&str] = &[
         "längd",
@@ -383,7 +373,7 @@ fn is_measure_noun(word: &str) -> bool {
         "length",
         "duration",
     ];
-    MEASURE_NOUNS.contains(&word.to_lowercase().as_str())
+    MEASURE_NOUNS.contains(&word)
 }
 
 /// Words that after "hur"/"how" ask for a duration or a number (*hur länge*, *how many*).
@@ -448,7 +438,7 @@ const SUBJECT_PRONOUNS: &[&str] = &[
 /// the particle as prefix and of the noun made from it, those the corpus has.
 fn prefixed_by_particle(verb: &str, after: &str, lexicon: &Lexicon) -> Vec<String> {
     // The subject may come between when the verb leads the clause: `hur lämnar vi över`.
-    let mut next = crate::analysis::split_words(after).map(|(_, w)| w.to_lowercase());
+    let mut next = split_words(after).map(|(_, w)| w.to_lowercase());
     let particle = next
         .next()
         .filter(|w| !SUBJECT_PRONOUNS.contains(&w.as_str()))
@@ -628,15 +618,18 @@ mod tests {
         assert_eq!(alternatives("blankett").len(), 1);
     }
 
+    /// Whether the first concept of `q` has `term` alone as an alternative of an inflection.
+    fn first_has_inflection(lex: &Lexicon, q: &str, term: &str) -> bool {
+        parse_query(q, lex, &Glossary::default()).concepts[0]
+            .alternatives
+            .iter()
+            .any(|a| a.terms == [term] && a.factor == INFLECTION_FACTOR)
+    }
+
     #[test]
     fn a_particle_verb_meets_its_prefixed_verb_and_noun() {
         let lex = lexicon("överlämningen till den nya kommunen; uppföljning efter ett år");
-        let has = |q: &str, term: &str| {
-            parse_query(q, &lex, &Glossary::default()).concepts[0]
-                .alternatives
-                .iter()
-                .any(|a| a.terms == [term])
-        };
+        let has = |q: &str, term: &str| first_has_inflection(&lex, q, term);
         // The subject may stand between the verb and its particle.
         assert!(has("hur lämnar vi över ärendet?", "overlamning"));
         assert!(has("lämna över ärendet", "overlamning"));
@@ -670,12 +663,7 @@ mod tests {
     #[test]
     fn a_verb_meets_the_noun_made_from_it() {
         let lex = lexicon("förlängning av tillståndet; betänketiden kan förlängas");
-        let has = |q: &str, term: &str| {
-            parse_query(q, &lex, &Glossary::default()).concepts[0]
-                .alternatives
-                .iter()
-                .any(|a| a.terms == [term] && a.factor == INFLECTION_FACTOR)
-        };
+        let has = |q: &str, term: &str| first_has_inflection(&lex, q, term);
         assert!(has("förlängas betänketiden?", "forlangning"));
         assert!(has("förlänger de?", "forlangning"));
         // Only nouns the corpus has.

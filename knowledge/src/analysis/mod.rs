@@ -279,6 +279,15 @@ pub fn fold(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The lexicon of a Swedish `text`.
+    fn swedish_lexicon(text: &str) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for stem in lexicon_stems(text, Lang::Sv) {
+            lex.add(&stem);
+        }
+        lex
+    }
+
     fn folded_terms(text: &str, lang: Lang, lexicon: &Lexicon) -> Vec<String> {
         Analyzer::new(lexicon)
             .analyze(text, lang)
@@ -349,10 +358,7 @@ mod tests {
 
     #[test]
     fn compounds_keep_the_whole_word_and_add_parts() {
-        let mut lex = Lexicon::default();
-        for stem in lexicon_stems("offer för människohandel", Lang::Sv) {
-            lex.add(&stem);
-        }
+        let lex = swedish_lexicon("offer för människohandel");
         let words = Analyzer::new(&lex).analyze("människohandelsoffer", Lang::Sv);
         assert_eq!(words.len(), 1);
         assert_eq!(words[0].forms.stem, "människohandelsoff");
@@ -361,20 +367,14 @@ mod tests {
 
     #[test]
     fn an_unknown_left_part_of_a_compound_is_split_again() {
-        let mut lex = Lexicon::default();
-        for stem in lexicon_stems("tillstånd i sex månader", Lang::Sv) {
-            lex.add(&stem);
-        }
+        let lex = swedish_lexicon("tillstånd i sex månader");
         let words = Analyzer::new(&lex).analyze("sexmånaderstillståndet", Lang::Sv);
         assert_eq!(words[0].forms.parts, ["sex", "månad", "tillstånd"]);
     }
 
     #[test]
     fn a_colloquial_intensifier_gives_way_to_the_word_it_strengthens() {
-        let mut lex = Lexicon::default();
-        for stem in lexicon_stems("hon är rädd, det är viktigt och superviktigt", Lang::Sv) {
-            lex.add(&stem);
-        }
+        let lex = swedish_lexicon("hon är rädd, det är viktigt och superviktigt");
         let stem_of = |w: &str| word_forms(w, Lang::Sv, &lex).unwrap().folded;
         assert_eq!(stem_of("jätterädd"), stem_of("rädd"));
         assert_eq!(stem_of("jätteviktigt"), stem_of("viktigt"));
