@@ -215,7 +215,8 @@ impl Answerer {
             if query.wants.is_some_and(|kind| !section.facts.has(kind)) {
                 continue;
             }
-            let Some(scope_factor) = scope_factor(section, out.place.as_ref()) else {
+            let Some(scope_factor) = scope_factor(section, out.place.as_ref(), query.about_here)
+            else {
                 elsewhere = elsewhere.max(terms.covered(&section.terms).0);
                 continue;
             };
@@ -588,11 +589,15 @@ fn question_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| QUESTION_WORDS.contains(&w.as_str()))
 }
 
-/// How a section's scope fits the place asked about; `None`: not for this place.
-fn scope_factor(section: &Ranking, place: Option<&Municipality>) -> Option<f32> {
+/// How a section's scope fits the place asked about; `None`: not for this place. A section of
+/// national guidance about one place's arrangement (`about`) is not for a question about the
+/// asker's own place (`about_here`) elsewhere: the Helsingborg model's network is not the one
+/// a Lund asker means by *nätverket här*.
+fn scope_factor(section: &Ranking, place: Option<&Municipality>, about_here: bool) -> Option<f32> {
     let local = !section.municipalities.is_empty();
     let regional = !section.regions.is_empty();
     match place {
+        Some(m) if about_here && section.about.as_ref().is_some_and(|a| *a != m.name) => None,
         _ if !local && !regional => Some(1.0),
         None if local => Some(LOCAL_ROUTINE_PLACE_UNKNOWN),
         None => Some(REGIONAL_PLACE_UNKNOWN),
@@ -626,6 +631,7 @@ mod tests {
             lang: Lang::Sv,
             municipalities: vec![],
             regions: vec![],
+            about: None,
             terms: Box::new([]),
             heading_terms: Box::new([]),
             heading_words: HeadingWords::default(),

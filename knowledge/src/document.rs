@@ -61,4 +61,7 @@ pub struct Section {
     pub line: usize,
     /// PDF page the section starts on.
     pub page: Option<u32>,
+    /// The one municipality a section of national guidance is about, when it describes one
+    /// place's arrangement (`I Helsingborgsmodellen …`): set by the loader.
+    pub about: Option<String>,
 }

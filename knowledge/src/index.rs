@@ -87,6 +87,9 @@ pub struct SectionRecord {
     pub municipalities: Vec<String>,
     /// Regions.
     pub regions: Vec<String>,
+    /// The municipality a section of national guidance is about ([`crate::document::Section::about`]).
+    #[serde(default)]
+    pub about: Option<String>,
     /// Provenance.
     pub source: Option<String>,
     /// `YYYY-MM-DD`.
@@ -180,6 +183,8 @@ pub struct Ranking {
     pub municipalities: Vec<String>,
     /// Regions.
     pub regions: Vec<String>,
+    /// The municipality a section of national guidance is about.
+    pub about: Option<String>,
     /// Ids of the section's terms (heading path, title, text), sorted.
     pub terms: Box<[u32]>,
     /// Ids of the heading path's terms (the document title's included), sorted.
@@ -314,6 +319,7 @@ impl GuidanceIndex {
                     lang: r.lang,
                     municipalities: r.municipalities,
                     regions: r.regions,
+                    about: r.about,
                 });
             }
             rankings.push(decoded);
@@ -550,6 +556,7 @@ fn write_sections(
                     .iter()
                     .map(|r| r.name().to_owned())
                     .collect(),
+                about: section.about.clone(),
                 source: doc.source.clone(),
                 updated: doc.updated.map(|d| d.to_string()),
                 review_by: doc.review_by.map(|d| d.to_string()),

@@ -202,13 +202,24 @@ impl Places {
     /// The first municipality named in `text`: `i Malmö`, `malmo`, `Malmös`, `Lunds kommun`,
     /// `Göteborgs stad`, `Helsingborgsmodellen`, `Upplands Väsby`.
     pub fn find_in_text(&self, text: &str) -> Option<&Municipality> {
+        self.named_in(text).next()
+    }
+
+    /// Every mention of a municipality in `text`, in order, as [`Places::find_in_text`] finds
+    /// the first; a name of more than one word counts once.
+    pub fn named_in<'p, 't>(
+        &'p self,
+        text: &'t str,
+    ) -> impl Iterator<Item = &'p Municipality> + use<'p, 't> {
         let words: Vec<(usize, &str)> = split_words(text).collect();
-        for i in 0..words.len() {
+        let mut next = 0;
+        (0..words.len()).filter_map(move |i| {
+            if i < next {
+                return None;
+            }
             // Longest first: `Upplands Väsby`, `Malung-Sälen`, then single words.
-            for n in (1..=3).rev() {
-                let Some(last) = words.get(i + n - 1) else {
-                    continue;
-                };
+            (1..=3).rev().find_map(|n| {
+                let last = words.get(i + n - 1)?;
                 let phrase = &text[words[i].0..last.0 + last.1.len()];
                 let sentence_start = text[..words[i].0]
                     .trim_end()
@@ -222,12 +233,26 @@ impl Places {
                     sentence_start,
                     before_kommun,
                 };
-                if let Some(m) = self.named_by(phrase, context) {
-                    return Some(m);
-                }
-            }
-        }
-        None
+                let m = self.named_by(phrase, context)?;
+                next = i + n;
+                Some(m)
+            })
+        })
+    }
+
+    /// The municipality a section of national guidance is about: the only one it names, named
+    /// in its heading or at least twice in its text (`Kärngruppen … i Helsingborg … Helsingborgs
+    /// stad`). A section that names a place once (the national hotline, run by Malmö stad) or
+    /// several places (the regions and their counties) is about none.
+    pub fn subject_of(&self, heading: &str, text: &str) -> Option<&Municipality> {
+        let in_heading: Vec<&Municipality> = self.named_in(heading).collect();
+        let in_text: Vec<&Municipality> = self.named_in(text).collect();
+        let first = in_heading.first().or(in_text.first())?;
+        let only_one = in_heading
+            .iter()
+            .chain(&in_text)
+            .all(|m| m.name == first.name);
+        (only_one && (!in_heading.is_empty() || in_text.len() >= 2)).then_some(*first)
     }
 
     /// The first place named in `text`, most specific first: a municipality, else a county
@@ -420,6 +445,30 @@ mod tests {
             };
             assert_eq!(found, Some(want), "{folded}");
         }
+    }
+
+    #[test]
+    fn a_section_is_about_the_one_place_it_names_in_its_heading_or_twice() {
+        let places = Places::embedded();
+        let about = |heading: &str, text: &str| places.subject_of(heading, text).map(|m| &m.name);
+        let helsingborg =
+            "I Helsingborgsmodellen finns en kärngrupp. Den drivs av Helsingborgs stad.";
+        assert_eq!(about("Kärngrupp", helsingborg).unwrap(), "Helsingborg");
+        assert_eq!(
+            about("Mottagningen i Malmö", "Den har öppet dagtid.").unwrap(),
+            "Malmö"
+        );
+        // Named once: a national service run by a city.
+        assert_eq!(
+            about("Stödtelefonen", "Region Syd drivs av Malmö stad."),
+            None
+        );
+        // More than one place: a listing.
+        assert_eq!(
+            about("Regionerna", "Stockholm och Uppsala, Uppsala och Malmö."),
+            None
+        );
+        assert_eq!(about("Kärngrupp", "Ingen ort nämns här."), None);
     }
 
     #[test]

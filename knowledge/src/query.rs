@@ -78,6 +78,9 @@ pub struct Query {
     pub wants_quantity: bool,
     /// The kind of fact it asks for, when a section visibly has or lacks it (a phone number).
     pub wants: Option<AnswerKind>,
+    /// It asks about the asker's own place (*här*, *hos oss*, *i vår kommun*, *here*): a
+    /// section about another place's arrangement does not answer it.
+    pub about_here: bool,
 }
 
 /// Analyses `question` against the corpus `lexicon` and the `glossary`.
@@ -208,6 +211,7 @@ pub fn parse_query_with(
         concepts,
         wants_quantity: wants_quantity(question),
         wants: answer_kind::asked_for(question),
+        about_here: about_here(question),
     }
 }
 
@@ -273,6 +277,39 @@ fn merge_child_ages(concepts: &mut Vec<Concept>) {
         }
         i += 1;
     }
+}
+
+/// Whether `question` points at the asker's own place: `här` (not the demonstrative `det
+/// här`), `hos oss`, `vår kommun`, `här i stan`; `here`, `our city`.
+fn about_here(question: &str) -> bool {
+    const DEMONSTRATIVE: &[&str] = &["det", "den", "de", "dom"];
+    const OUR: &[&str] = &["vår", "vårt", "våra", "our"];
+    const PLACE: &[&str] = &[
+        "kommun",
+        "stad",
+        "ort",
+        "region",
+        "län",
+        "city",
+        "town",
+        "municipality",
+        "area",
+        "region",
+        "county",
+    ];
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = split_words(&lower).map(|(_, w)| w).collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let before = i.checked_sub(1).map(|j| words[j]);
+        let after = words.get(i + 1).copied();
+        match *w {
+            "här" | "härifrån" => !before.is_some_and(|b| DEMONSTRATIVE.contains(&b)),
+            "here" => true,
+            "hos" => after == Some("oss"),
+            "stan" => true,
+            _ => OUR.contains(w) && after.is_some_and(|a| PLACE.contains(&a)),
+        }
+    })
 }
 
 /// "hur länge/lång/många/mycket/ofta/gammal", "how long/many/much/often/old", "när", "when".
@@ -552,6 +589,25 @@ mod tests {
         let q = parse_query("betänketidens längd?", &lexicon, &glossary);
         assert_eq!(q.concepts[1].words, "längd");
         assert_eq!(q.concepts[1].weight, DEGREE_WORD_WEIGHT);
+    }
+
+    #[test]
+    fn questions_about_the_askers_own_place_are_recognised() {
+        for (q, want) in [
+            ("hur ofta träffas nätverket här?", true),
+            ("vem ringer man här uppe?", true),
+            ("finns det ett nätverk hos oss?", true),
+            ("vem samordnar i vår kommun?", true),
+            ("who runs the network here?", true),
+            ("who do we call in our city?", true),
+            ("vad betyder det här?", false),
+            ("gäller den här blanketten?", false),
+            ("hur ofta träffas nätverket?", false),
+            ("vad gör vi med vår oro?", false),
+        ] {
+            let parsed = parse_query(q, &Lexicon::default(), &Glossary::default());
+            assert_eq!(parsed.about_here, want, "{q}");
+        }
     }
 
     #[test]

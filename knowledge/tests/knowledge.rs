@@ -507,6 +507,42 @@ fn what_only_another_places_local_routine_has_is_no_answer_for_this_place() {
 }
 
 #[test]
+fn a_national_section_about_one_places_arrangement_does_not_answer_for_here_elsewhere() {
+    let a = answerer_of(
+        "+++\nid = \"stad-for-stad\"\ntitle = \"Stad för stad\"\nlang = \"sv\"\n+++\n\n\
+         ## Kärngrupp och nätverk\nI Helsingborgsmodellen finns en kärngrupp och ett större \
+         nätverk. Båda träffas fyra gånger per år och drivs av socialtjänsten i Helsingborg.\n\n\
+         ## Att bygga ett nätverk\nEtt lokalt nätverk samlar socialtjänst, polis och \
+         idéburna organisationer. Börja med en kartläggning.\n",
+    );
+    let q = "hur ofta träffas nätverket här?";
+    let about = (
+        "stad-for-stad".to_owned(),
+        "Kärngrupp och nätverk".to_owned(),
+    );
+    // A Lund asker asks about Lund's network, which this guidance does not describe.
+    let lund = ask(&a, q, Some("Lund"));
+    assert!(
+        lund.answers.iter().all(|x| x.section.heading != about.1),
+        "{:?}",
+        lund.best().map(|b| &b.section.heading)
+    );
+    // In Helsingborg, naming Helsingborg, or with no place at all, it is the answer.
+    assert_eq!(best(&a, q, Some("Helsingborg")), about);
+    assert_eq!(
+        best(
+            &a,
+            "hur ofta träffas nätverket i Helsingborg?",
+            Some("Lund")
+        ),
+        about
+    );
+    assert_eq!(best(&a, q, None), about);
+    // Without "här" the asker wants the model's figures, wherever they work.
+    assert_eq!(best(&a, "hur ofta träffas nätverket?", Some("Lund")), about);
+}
+
+#[test]
 fn a_question_about_two_things_needs_a_section_about_both() {
     let files = |extra: &str| {
         [

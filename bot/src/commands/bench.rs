@@ -138,6 +138,7 @@ fn synthetic_corpus(sections: usize, vocabulary: &[String], rng: &mut XorShift) 
                         .join(" "),
                     line: s + 1,
                     page: None,
+                    about: None,
                 })
                 .collect();
             let local = d % 10 == 0;

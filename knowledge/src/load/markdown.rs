@@ -40,6 +40,7 @@ fn sections(
         text: String::new(),
         line: 0,
         page: None,
+        about: None,
     };
     let mut open: Vec<(usize, String)> = Vec::new(); // (level, heading) of enclosing headings
     let mut in_fence = false;
@@ -83,6 +84,7 @@ fn sections(
             text: String::new(),
             line: line_no,
             page: None,
+            about: None,
         };
         sections.push(std::mem::replace(&mut current, next));
     }

@@ -164,7 +164,7 @@ pub fn load_bytes(
                          write them there instead of giving them as options",
                     ));
                 }
-                return markdown::parse(name, text, places);
+                return markdown::parse(name, text, places).map(|d| mark_places(d, places));
             }
             text::parse(name, text)?
         }
@@ -176,7 +176,22 @@ pub fn load_bytes(
             ));
         }
     };
-    given.apply(name, doc, places)
+    given
+        .apply(name, doc, places)
+        .map(|d| mark_places(d, places))
+}
+
+/// Marks each section of national guidance that describes one place's arrangement with that
+/// place ([`Places::subject_of`]): it answers for that place, not for every asker.
+fn mark_places(mut doc: Document, places: &Places) -> Document {
+    if doc.scope.is_national() {
+        for s in &mut doc.sections {
+            s.about = places
+                .subject_of(&s.heading, &s.text)
+                .map(|m| m.name.clone());
+        }
+    }
+    doc
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

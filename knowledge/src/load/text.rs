@@ -71,6 +71,7 @@ impl PlainSections {
                 text: String::new(),
                 line: 0,
                 page: None,
+                about: None,
             },
         }
     }
@@ -105,6 +106,7 @@ impl PlainSections {
                     text: String::new(),
                     line: start + 1,
                     page,
+                    about: None,
                 };
                 self.done.push(std::mem::replace(&mut self.current, next));
             } else {
