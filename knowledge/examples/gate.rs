@@ -59,6 +59,14 @@ fn main() {
         {
             println!("       got {doc} › {heading}");
         }
+        if let Some(why) = &a.decline {
+            let nearest: Vec<&str> = a
+                .nearest
+                .iter()
+                .map(|n| n.section.heading.as_str())
+                .collect();
+            println!("       {why:?}, nearest {nearest:?}");
+        }
         returned.push(Returned {
             ranked,
             no_answer: a.no_answer,

@@ -25,7 +25,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use crate::analysis::{Analyzer, Lang, light_verb};
-use crate::gate::Confidence;
+use crate::gate::{Confidence, Rule};
 use crate::glossary::Glossary;
 use crate::heading_echo::Asked;
 use crate::index::{GuidanceIndex, IndexError, Ranking, SectionRecord};
@@ -101,6 +101,29 @@ pub struct Answers {
     pub lang: Lang,
     /// What the confidence gate saw, for explaining and tuning it.
     pub confidence: Confidence,
+    /// Why there is no answer; `None` when there is one.
+    pub decline: Option<Decline>,
+    /// When there is no answer: the sections nearest the question (at most
+    /// [`NEAREST`], never another place's routine), for the asker to read themselves. Not
+    /// answers, and not in `answers`.
+    pub nearest: Vec<Answer>,
+}
+
+/// At most this many nearest sections are kept when there is no answer.
+pub const NEAREST: usize = 2;
+
+/// Why a question got no answer, in terms the asker can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decline {
+    /// Only the local routines of these other municipalities have it: the asker's place has
+    /// not written it down.
+    OnlyElsewhere(Vec<String>),
+    /// These words of the question, as asked, appear nowhere in the guidance in any form.
+    Unknown(Vec<String>),
+    /// The nearest section lacks these words of the question.
+    Missing(Vec<String>),
+    /// Too little of the question matches anything.
+    Weak,
 }
 
 /// Where the asker is.
@@ -165,6 +188,8 @@ impl Answerer {
             place,
             lang: query.lang,
             confidence: Confidence::default(),
+            decline: Some(Decline::Weak),
+            nearest: vec![],
         };
         if query.concepts.is_empty() {
             return Ok(out);
@@ -207,8 +232,9 @@ impl Answerer {
             echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
         }
         let mut ranked = Vec::with_capacity(hits.len());
-        // The best coverage of another place's local routine, which is never the answer here.
-        let mut elsewhere: f32 = 0.0;
+        // The best coverage of another place's local routine, which is never the answer here,
+        // and that place.
+        let mut elsewhere: Vec<(&str, f32)> = Vec::new();
         for (bm25, address) in hits {
             let section = self.index.ranking(address)?;
             // A question for a phone number is not answered by a section without one.
@@ -217,7 +243,17 @@ impl Answerer {
             }
             let Some(scope_factor) = scope_factor(section, out.place.as_ref(), query.about_here)
             else {
-                elsewhere = elsewhere.max(terms.covered(&section.terms).0);
+                let (coverage, _) = terms.covered(&section.terms);
+                let places = match &section.about {
+                    Some(place) => std::slice::from_ref(place),
+                    None => &section.municipalities,
+                };
+                for place in places {
+                    match elsewhere.iter_mut().find(|(p, _)| p == place) {
+                        Some((_, best)) => *best = best.max(coverage),
+                        None => elsewhere.push((place, coverage)),
+                    }
+                }
                 continue;
             };
             let scope_factor = match (query.lang, section.lang) {
@@ -276,15 +312,17 @@ impl Answerer {
             .iter()
             .find(|r| r.section.doc != best.section.doc)
             .map_or(0.0, |r| r.evidence);
+        let unknown = terms.unknown_words(&query);
         out.confidence = Confidence {
             coverage: best.coverage,
             lead: (best.evidence - runner_up) / best.evidence.max(f32::EPSILON),
-            elsewhere,
+            elsewhere: elsewhere.iter().map(|(_, c)| *c).fold(0.0, f32::max),
             topics,
             missed: best.missed,
-            unknown: terms.unknown(),
+            unknown: unknown.len(),
         };
-        out.no_answer = out.confidence.declines();
+        let rule = out.confidence.rule();
+        out.no_answer = rule.is_some();
         tracing::debug!(
             coverage = best.coverage,
             score = best.evidence,
@@ -292,13 +330,26 @@ impl Answerer {
             no_answer = out.no_answer,
             "ranked"
         );
-        if out.no_answer {
-            return Ok(out);
-        }
+        out.decline = rule.map(|rule| {
+            let missed = terms.missed_words(&query, &best.section.terms);
+            match rule {
+                Rule::OnlyElsewhere => Decline::OnlyElsewhere(
+                    elsewhere
+                        .iter()
+                        .filter(|(_, c)| out.confidence.only_at(*c))
+                        .map(|(p, _)| (*p).to_owned())
+                        .collect(),
+                ),
+                Rule::MostlyUnknown if !unknown.is_empty() => Decline::Unknown(unknown),
+                _ if !missed.is_empty() => Decline::Missing(missed),
+                _ => Decline::Weak,
+            }
+        });
         // For a question about two things, a section about both stays before one about one.
         order_within_documents(&mut ranked, topics == 2);
-        let mut answers = Vec::with_capacity(MAX_ANSWERS);
-        for candidate in ranked.into_iter().take(MAX_ANSWERS) {
+        let shown = if out.no_answer { NEAREST } else { MAX_ANSWERS };
+        let mut answers = Vec::with_capacity(shown);
+        for candidate in ranked.into_iter().take(shown) {
             let section = self.index.record(&searcher, candidate.address)?;
             let passage = select_passage(
                 &section.text,
@@ -321,7 +372,11 @@ impl Answerer {
                 outdated,
             });
         }
-        out.answers = answers;
+        if out.no_answer {
+            out.nearest = answers;
+        } else {
+            out.answers = answers;
+        }
         Ok(out)
     }
 
@@ -517,18 +572,33 @@ impl QuestionTerms {
         (weight / self.total, missed)
     }
 
-    /// How many topics the question has.
-    fn topics(&self) -> usize {
-        self.topic.iter().filter(|t| **t).count()
+    /// The words (as asked) of the topics that `terms` (sorted) misses altogether.
+    fn missed_words(&self, query: &Query, terms: &[u32]) -> Vec<String> {
+        self.topic_words(query, |alts| Self::matched(alts, terms) == 0.0)
     }
 
-    /// How many of its topics no section has in any form.
-    fn unknown(&self) -> usize {
+    /// The words (as asked) of the topics no section has in any form.
+    fn unknown_words(&self, query: &Query) -> Vec<String> {
+        self.topic_words(query, |alts| alts.iter().all(|(_, ids)| ids.is_none()))
+    }
+
+    fn topic_words(
+        &self,
+        query: &Query,
+        pick: impl Fn(&[(f32, Option<Vec<u32>>)]) -> bool,
+    ) -> Vec<String> {
         self.concepts
             .iter()
             .zip(&self.topic)
-            .filter(|(alts, topic)| **topic && alts.iter().all(|(_, ids)| ids.is_none()))
-            .count()
+            .zip(&query.concepts)
+            .filter(|((alts, topic), _)| **topic && pick(alts))
+            .map(|(_, c)| c.words.clone())
+            .collect()
+    }
+
+    /// How many topics the question has.
+    fn topics(&self) -> usize {
+        self.topic.iter().filter(|t| **t).count()
     }
 }
 

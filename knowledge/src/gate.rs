@@ -35,15 +35,46 @@ pub struct Confidence {
     pub unknown: usize,
 }
 
+/// The rule by which the gate declined: what the reply can tell the asker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Only another place's local routine answers.
+    OnlyElsewhere,
+    /// Most topics are missing, some of them words the guidance never uses.
+    MostlyUnknown,
+    /// The best section has one of the question's two topics.
+    HalfTheQuestion,
+    /// Too little of the question matches, or nothing stands out.
+    Weak,
+}
+
 impl Confidence {
     /// Whether the evidence is too weak to answer: `no_answer`.
     pub fn declines(&self) -> bool {
+        self.rule().is_some()
+    }
+
+    /// The rule that declines, the most telling first; `None`: answer.
+    pub fn rule(&self) -> Option<Rule> {
         let weak = self.coverage < MIN_COVERAGE
             || (self.coverage < CLEAR_COVERAGE && self.lead < MIN_LEAD);
         // Another place's local routine answers what nothing here does: the question is about
         // a local arrangement (a contact, a network) that the asker's place has not written down.
-        let only_elsewhere = self.elsewhere >= self.coverage + LOCAL_ELSEWHERE_MARGIN;
-        weak || only_elsewhere || self.half_the_question() || self.mostly_unknown()
+        if self.only_at(self.elsewhere) {
+            Some(Rule::OnlyElsewhere)
+        } else if self.mostly_unknown() {
+            Some(Rule::MostlyUnknown)
+        } else if self.half_the_question() {
+            Some(Rule::HalfTheQuestion)
+        } else {
+            weak.then_some(Rule::Weak)
+        }
+    }
+
+    /// Whether another place's local routine with this `coverage` answers what nothing for
+    /// this asker does.
+    pub fn only_at(&self, coverage: f32) -> bool {
+        coverage >= self.coverage + LOCAL_ELSEWHERE_MARGIN
     }
 
     /// A question about two things (*får hon jobba under betänketiden?*) is not answered by a
@@ -82,6 +113,38 @@ mod tests {
     #[test]
     fn a_clear_answer_passes() {
         assert!(!clear().declines());
+        assert_eq!(clear().rule(), None);
+    }
+
+    #[test]
+    fn the_most_telling_rule_is_named() {
+        // Weak, half the question and only elsewhere at once: the other place's routine is
+        // what the asker can act on.
+        let all = Confidence {
+            coverage: 0.3,
+            elsewhere: 0.9,
+            topics: 2,
+            missed: 1,
+            ..clear()
+        };
+        assert_eq!(all.rule(), Some(Rule::OnlyElsewhere));
+        let here = Confidence {
+            elsewhere: 0.0,
+            ..all
+        };
+        assert_eq!(here.rule(), Some(Rule::HalfTheQuestion));
+        assert_eq!(
+            Confidence { unknown: 1, ..here }.rule(),
+            Some(Rule::MostlyUnknown)
+        );
+        assert_eq!(
+            Confidence {
+                coverage: 0.3,
+                ..clear()
+            }
+            .rule(),
+            Some(Rule::Weak)
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use places::{Municipality, Place, Places, Region};
 pub mod glossary;
 pub mod index;
 
-pub use answer::{Answer, Answerer, Answers, Asker};
-pub use gate::Confidence;
+pub use answer::{Answer, Answerer, Answers, Asker, Decline};
+pub use gate::{Confidence, Rule};
 pub use glossary::Glossary;
 pub use index::{GuidanceIndex, IndexError, SectionRecord};

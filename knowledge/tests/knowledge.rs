@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use jiff::civil::date;
-use lots_knowledge::{Answerer, Answers, Asker, Glossary, GuidanceIndex, Places, load_dirs};
+use lots_knowledge::{
+    Answerer, Answers, Asker, Decline, Glossary, GuidanceIndex, Places, load_dirs,
+};
 
 fn fixtures(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -494,6 +496,14 @@ fn what_only_another_places_local_routine_has_is_no_answer_for_this_place() {
     // answer: the honest reply is that Uppsala's routine has none written down.
     let uppsala = ask(&a, q, Some("Uppsala"));
     assert!(uppsala.no_answer, "{:?}", uppsala.best());
+    // The reply can say why, and name the nearest section for this place, never Lund's.
+    assert_eq!(
+        uppsala.decline,
+        Some(Decline::OnlyElsewhere(vec!["Lund".to_owned()]))
+    );
+    assert!(uppsala.answers.is_empty());
+    assert_eq!(uppsala.nearest.len(), 1, "{:?}", uppsala.nearest);
+    assert_eq!(uppsala.nearest[0].section.doc, "polisen");
     // A question the national guidance answers as well is still answered there.
     assert_eq!(
         best(
@@ -527,6 +537,7 @@ fn a_national_section_about_one_places_arrangement_does_not_answer_for_here_else
         "{:?}",
         lund.best().map(|b| &b.section.heading)
     );
+    assert!(lund.nearest.iter().all(|x| x.section.heading != about.1));
     // In Helsingborg, naming Helsingborg, or with no place at all, it is the answer.
     assert_eq!(best(&a, q, Some("Helsingborg")), about);
     assert_eq!(
@@ -566,7 +577,16 @@ fn a_question_about_two_things_needs_a_section_about_both() {
     // The guidance speaks of the reflection period and, elsewhere, of work: it does not say
     // whether she may work during it.
     let a = answerer_of_files(files(""));
-    assert!(ask(&a, q, None).no_answer, "{:?}", ask(&a, q, None).best());
+    let declined = ask(&a, q, None);
+    assert!(declined.no_answer, "{:?}", declined.best());
+    assert_eq!(
+        declined.decline,
+        Some(Decline::Missing(vec!["jobba".into()]))
+    );
+    assert_eq!(
+        declined.nearest[0].section.heading,
+        "Vad personen får under betänketiden"
+    );
     // A word that asks for a measure is no second topic.
     assert_eq!(
         best(&a, "betänketidens längd?", None).1,
@@ -590,7 +610,12 @@ fn a_question_whose_topics_the_guidance_mostly_lacks_gets_no_answer() {
     );
     // "asyl" is nowhere in the guidance: seeking support for a victim is not seeking asylum.
     let q = "hur söker man asyl åt ett traffickingoffer";
-    assert!(ask(&a, q, None).no_answer, "{:?}", ask(&a, q, None).best());
+    let declined = ask(&a, q, None);
+    assert!(declined.no_answer, "{:?}", declined.best());
+    assert_eq!(
+        declined.decline,
+        Some(Decline::Unknown(vec!["asyl".into()]))
+    );
     // The same shape with every topic known is answered.
     assert_eq!(
         best(&a, "hur söker man stöd åt ett traffickingoffer", None).1,

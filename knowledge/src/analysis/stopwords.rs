@@ -200,6 +200,8 @@ const SWEDISH: &[&str] = &[
     // A preposition and an adverb of course: "enligt rutinen", "hur går det vidare".
     "enligt",
     "vidare",
+    // A preposition of rate: "per timme".
+    "per",
 ];
 
 const ENGLISH: &[&str] = &[
@@ -213,9 +215,9 @@ const ENGLISH: &[&str] = &[
     "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
     "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
     "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
-    "yours", "s", "t", "don", "what's", "whats", "someone", "somebody", "anyone", "get", "got",
-    "there's", "let", "may", "might", "shall", "one", "ever", "long", "often", "much", "many",
-    // Hedges of a question: "I think …".
+    "yours", "s", "t", "per", "don", "what's", "whats", "someone", "somebody", "anyone", "get",
+    "got", "there's", "let", "may", "might", "shall", "one", "ever", "long", "often", "much",
+    "many", // Hedges of a question: "I think …".
     "think", "believe", "suppose", "guess",
 ];
 

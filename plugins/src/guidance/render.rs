@@ -2,7 +2,7 @@
 //! honest "no reliable answer" that says whom to ask.
 
 use lots_knowledge::analysis::Lang;
-use lots_knowledge::{Answer, Answers};
+use lots_knowledge::{Answer, Answers, Decline};
 
 use crate::reply::Reply;
 
@@ -17,18 +17,7 @@ const SUPPORT_LINE: &str = "020-39 00 00";
 pub fn render(answers: &Answers) -> Reply {
     let sv = answers.lang == Lang::Sv;
     let Some(best) = answers.best() else {
-        let text = if sv {
-            format!(
-                "Jag har inget säkert svar på det i vägledningen. Fråga regionkoordinatorn i er region eller ring \
-                 stödtelefonen för yrkesverksamma, {SUPPORT_LINE} (vardagar, kontorstid). Vid akut fara: 112."
-            )
-        } else {
-            format!(
-                "I have no reliable answer to that in the guidance. Ask your regional coordinator or call the \
-                 national support line for professionals, {SUPPORT_LINE} (weekdays, office hours). In acute danger: 112."
-            )
-        };
-        return Reply::from_markdown(text);
+        return Reply::from_markdown(no_answer(answers, sv));
     };
     let mut out = best.passage.marked();
     out.push_str("\n\n");
@@ -64,6 +53,102 @@ pub fn render(answers: &Answers) -> Reply {
         out.push_str(&related.join("; "));
     }
     Reply::from_markdown(out)
+}
+
+/// Says that the guidance has no sure answer and why (a place without the routine, words it
+/// never uses, what the nearest section lacks), names the nearest sections for the asker to read
+/// themselves, and whom to ask instead.
+fn no_answer(answers: &Answers, sv: bool) -> String {
+    // The asker's own words, but never a number: it may be part of a personal identity number.
+    let quote = |words: &[String]| -> String {
+        let quoted: Vec<String> = words
+            .iter()
+            .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+            .map(|w| {
+                if sv {
+                    format!("”{w}”")
+                } else {
+                    format!("\"{w}\"")
+                }
+            })
+            .collect();
+        listed(&quoted, if sv { "eller" } else { "or" })
+    };
+    let here = answers.place.as_ref().map(|p| p.name.as_str());
+    let why = match (&answers.decline, sv) {
+        (Some(Decline::OnlyElsewhere(places)), true) => {
+            let there = listed(places, "och");
+            match here {
+                Some(here) => format!("den beskriver det bara för {there}, inte för {here}"),
+                None => format!("den beskriver det bara för {there}"),
+            }
+        }
+        (Some(Decline::OnlyElsewhere(places)), false) => {
+            let there = listed(places, "and");
+            match here {
+                Some(here) => format!("it describes this only for {there}, not for {here}"),
+                None => format!("it describes this only for {there}"),
+            }
+        }
+        (Some(Decline::Unknown(words)), true) if !quote(words).is_empty() => {
+            format!("den nämner inte {}", quote(words))
+        }
+        (Some(Decline::Unknown(words)), false) if !quote(words).is_empty() => {
+            format!("it does not mention {}", quote(words))
+        }
+        (Some(Decline::Missing(words)), true)
+            if !answers.nearest.is_empty() && !quote(words).is_empty() =>
+        {
+            format!("det närmaste avsnittet säger inget om {}", quote(words))
+        }
+        (Some(Decline::Missing(words)), false)
+            if !answers.nearest.is_empty() && !quote(words).is_empty() =>
+        {
+            format!("the nearest section says nothing about {}", quote(words))
+        }
+        (_, true) => "för lite av frågan finns i den".to_owned(),
+        (_, false) => "too little of the question is in it".to_owned(),
+    };
+    let mut out = if sv {
+        format!("Jag har inget säkert svar på det i vägledningen: {why}.")
+    } else {
+        format!("I have no reliable answer to that in the guidance: {why}.")
+    };
+    if !answers.nearest.is_empty() {
+        let nearest: Vec<String> = answers
+            .nearest
+            .iter()
+            .map(|a| format!("{} › {}", a.section.title, a.section.heading))
+            .collect();
+        out.push_str(if sv {
+            "\nNärmast, men utan säkert svar: "
+        } else {
+            "\nNearest, but not a sure answer: "
+        });
+        out.push_str(&nearest.join("; "));
+        out.push('.');
+    }
+    out.push_str(&if sv {
+        format!(
+            "\n\nPröva att fråga med andra ord, fråga regionkoordinatorn i er region eller ring \
+             stödtelefonen för yrkesverksamma, {SUPPORT_LINE} (vardagar, kontorstid). Vid akut fara: 112."
+        )
+    } else {
+        format!(
+            "\n\nTry asking in other words, ask your regional coordinator or call the national \
+             support line for professionals, {SUPPORT_LINE} (weekdays, office hours). In acute danger: 112."
+        )
+    });
+    out
+}
+
+/// `a`, `a and b`, `a, b and c` (with `conjunction` for *and*).
+fn listed(items: &[String], conjunction: &str) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// `Källa: <title> › <heading> (<source>, uppdaterad <date>)`.
@@ -108,7 +193,40 @@ mod tests {
             place: None,
             lang,
             confidence: Default::default(),
+            decline: Some(Decline::Weak),
+            nearest: vec![],
         }
+    }
+
+    #[test]
+    fn why_names_the_words_and_places_but_no_numbers() {
+        let words = |w: &[&str]| w.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
+        let with = |decline| Answers {
+            decline: Some(decline),
+            ..no_answer(Lang::Sv)
+        };
+        let unknown = render(&with(Decline::Unknown(words(&["asyl", "811218"])))).plain;
+        assert!(unknown.contains(": den nämner inte ”asyl”."), "{unknown}");
+        let only_numbers = render(&with(Decline::Unknown(words(&["811218", "9876"])))).plain;
+        assert!(
+            only_numbers.contains(": för lite av frågan finns i den.")
+                && !only_numbers.contains("811218"),
+            "{only_numbers}"
+        );
+        let places = render(&with(Decline::OnlyElsewhere(words(&[
+            "Lund", "Malmö", "Kiruna",
+        ]))))
+        .plain;
+        assert!(
+            places.contains("bara för Lund, Malmö och Kiruna."),
+            "{places}"
+        );
+        // What the nearest section lacks needs a nearest section to speak of.
+        let missed = render(&with(Decline::Missing(words(&["jobba"])))).plain;
+        assert!(
+            missed.contains(": för lite av frågan finns i den."),
+            "{missed}"
+        );
     }
 
     #[test]

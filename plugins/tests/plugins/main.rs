@@ -2,6 +2,7 @@
 //! and the local chat port that records what a user would have seen.
 
 mod admin;
+mod declined;
 mod framework;
 mod reminders;
 mod routing;
@@ -14,7 +15,7 @@ use lots_knowledge::{Glossary, Places};
 use lots_plugins::guidance::{Curator, CuratorConfig, GuidancePlugin, GuidanceSettings};
 use lots_plugins::local::LocalPort;
 use lots_plugins::reminders::RemindersConfig;
-use lots_plugins::{Access, Db, Framework, Message, Plugin, builtin};
+use lots_plugins::{Access, Db, Framework, Message, Outcome, Plugin, builtin};
 
 /// The fixture guidance folder.
 pub fn fixtures() -> PathBuf {
@@ -124,6 +125,16 @@ pub fn msg(id: &str, sender: &str, body: &str, direct: bool) -> Message {
         direct,
         ..Message::default()
     }
+}
+
+/// Sends `body` and returns Lots's reply.
+pub async fn say(s: &Setup, id: &str, sender: &str, body: &str, direct: bool) -> String {
+    assert_eq!(
+        s.fw.handle_message(&msg(id, sender, body, direct)).await,
+        Outcome::Replied,
+        "{body}"
+    );
+    s.port.take().pop().unwrap().reply.plain
 }
 
 pub const ANNA: &str = "@anna:example.org";

@@ -2,12 +2,11 @@
 //! port, and a clock the tests control (`Scheduler::tick(now)`).
 
 use jiff::{SignedDuration, Timestamp};
-use lots_plugins::Outcome;
 use lots_plugins::reminders::RemindersConfig;
 use lots_plugins::reminders::scheduler::{Scheduler, Tick};
 use lots_plugins::reminders::store;
 
-use crate::{ANNA, Setup, msg, setup};
+use crate::{ANNA, Setup, say, setup};
 
 const COORDINATOR: &str = "@samordnare:example.org";
 
@@ -19,16 +18,6 @@ fn after(secs: i64) -> Timestamp {
     Timestamp::now()
         .checked_add(SignedDuration::from_secs(secs))
         .unwrap()
-}
-
-/// Sends `body` and returns Lots's reply.
-async fn say(s: &Setup, id: &str, sender: &str, body: &str, direct: bool) -> String {
-    assert_eq!(
-        s.fw.handle_message(&msg(id, sender, body, direct)).await,
-        Outcome::Replied,
-        "{body}"
-    );
-    s.port.take().pop().unwrap().reply.plain
 }
 
 #[tokio::test]
