@@ -97,6 +97,11 @@ pub fn parse_query_with(
 ) -> Query {
     let lang = detect_lang(question);
     let words = analyzer.analyze(question, lang);
+    // Who hands in an application asks who applies; where or how to send it asks the sending.
+    let lower_question = question.to_lowercase();
+    let names_document = split_words(&lower_question).any(|(_, w)| is_document_noun(w))
+        && !split_words(&lower_question)
+            .any(|(_, w)| ["vart", "var", "hur", "where", "how"].contains(&w));
     let mut concepts: Vec<Concept> = words
         .iter()
         .map(|w| {
@@ -145,7 +150,8 @@ pub fn parse_query_with(
             }
             let weighs_little = (follows_how(&question[..w.range.start]) && is_degree_word(&lower))
                 || is_measure_noun(&lower)
-                || is_person_word(&lower);
+                || is_person_word(&lower)
+                || (names_document && hands_in(&lower));
             Concept {
                 words: question[w.range.clone()].to_owned(),
                 exact: vec![w.forms.stem.clone()],
@@ -399,6 +405,52 @@ fn is_person_word(word: &str) -> bool {
     PERSON_WORDS.contains(&word)
 }
 
+/// Verbs (lower-case) of handing a document in (*skicka in*, *lämna in*, *submit*). With the
+/// document named (*vem skickar in ansökan?*) they ask no more than its own verb does (*vem
+/// ansöker?*), and guidance often says only that: `Ansökan görs via regionkoordinatorn`.
+fn hands_in(word: &str) -> bool {
+    const HANDING_IN: &[&str] = &[
+        "skicka",
+        "skickar",
+        "skickas",
+        "skickade",
+        "skickat",
+        "lämna",
+        "lämnar",
+        "lämnas",
+        "lämnade",
+        "lämnat",
+        "submit",
+        "submits",
+        "submitted",
+        "send",
+        "sends",
+        "sent",
+        "file",
+        "files",
+        "filed",
+    ];
+    HANDING_IN.contains(&word)
+}
+
+/// Nouns (lower-case) for a document one hands in: an application, a report, a form, also in
+/// compounds (*återvändandeansökan*, *polisanmälan*).
+fn is_document_noun(word: &str) -> bool {
+    const ENGLISH: &[&str] = &["application", "applications", "form", "forms", "report"];
+    [
+        "ansökan",
+        "ansökningen",
+        "ansökningar",
+        "anmälan",
+        "anmälningen",
+        "blankett",
+        "begäran",
+    ]
+    .iter()
+    .any(|d| word.contains(d))
+        || ENGLISH.contains(&word)
+}
+
 /// Nouns (lower-case) that ask for a measure of the topic, as *hur lång* does: *betänketidens längd?*
 fn is_measure_noun(word: &str) -> bool {
     const MEASURE_NOUNS: &[&str] = &[
@@ -608,6 +660,33 @@ mod tests {
             let parsed = parse_query(q, &Lexicon::default(), &Glossary::default());
             assert_eq!(parsed.about_here, want, "{q}");
         }
+    }
+
+    #[test]
+    fn handing_in_a_named_document_weighs_little_unless_asked_where_or_how() {
+        let weight = |q: &str, word: &str| {
+            let parsed = parse_query(q, &Lexicon::default(), &Glossary::default());
+            parsed
+                .concepts
+                .iter()
+                .find(|c| c.words == word)
+                .unwrap()
+                .weight
+        };
+        assert_eq!(
+            weight("vem skickar in ansökan?", "skickar"),
+            DEGREE_WORD_WEIGHT
+        );
+        assert_eq!(
+            weight("återvändandeansökan, vem skickar in den?", "skickar"),
+            DEGREE_WORD_WEIGHT
+        );
+        assert_eq!(
+            weight("who submits the application?", "submits"),
+            DEGREE_WORD_WEIGHT
+        );
+        assert_eq!(weight("vart skickar vi ansökan?", "skickar"), 1.0);
+        assert_eq!(weight("vem skickar pengar?", "skickar"), 1.0);
     }
 
     #[test]

@@ -358,7 +358,9 @@ fn everyday_words_find_the_official_ones() {
         "+++\nid = \"barn\"\ntitle = \"Barn\"\nlang = \"sv\"\n+++\n\n\
          ## Barn i lagens mening\nEtt barn är den som är under 18 år, oavsett vad barnet själv säger.\n\n\
          ## Samtal med barn\nAnvänd enkla ord, sitt i ögonhöjd och låt barnet ta pauser.\n\n\
-         ## Ansökan\nAnsökan skickas till myndighetens e-post registrator@myndighet.example.\n",
+         ## Ansökan\nAnsökan skickas till myndighetens e-post registrator@myndighet.example.\n\n\
+         ## Uppgifter till andra myndigheter\nUppgifter om barnet lämnas till andra myndigheter \
+         bara med samtycke eller när lagen kräver det.\n",
     );
     assert_eq!(
         best(&a, "hur pratar man med ett barn?", None).1,
@@ -367,6 +369,16 @@ fn everyday_words_find_the_official_ones() {
     assert_eq!(
         best(&a, "till vilken mejl skickas ansökan?", None).1,
         "Ansökan"
+    );
+    // Saying yes is consenting.
+    assert_eq!(
+        best(
+            &a,
+            "får vi berätta om barnet för andra myndigheter utan att hon sagt ja?",
+            None
+        )
+        .1,
+        "Uppgifter till andra myndigheter"
     );
 }
 
@@ -597,6 +609,37 @@ fn a_question_about_two_things_needs_a_section_about_both() {
          arbetstillstånd.\n",
     ));
     assert_eq!(best(&a, q, None).1, "Arbete under betänketiden");
+}
+
+#[test]
+fn who_hands_in_an_application_is_who_applies() {
+    let a = answerer_of_files([
+        (
+            "atervandande.md".to_owned(),
+            "+++\nid = \"atervandande\"\ntitle = \"Återvändande\"\nlang = \"sv\"\n+++\n\n\
+             ## Så ansöker man\nAnsökan om återvändande görs via regionkoordinatorn i den region \
+             där personen befinner sig.\n"
+                .to_owned(),
+        ),
+        (
+            "betanketid.md".to_owned(),
+            "+++\nid = \"betanketid\"\ntitle = \"Betänketid\"\nlang = \"sv\"\n+++\n\n\
+             ## Ansökan från socialnämnden\nSocialnämnden skickar ansökan om betänketid med \
+             e-post till Migrationsverket.\n"
+                .to_owned(),
+        ),
+    ]);
+    // The guidance never says who "sends in" a return application: that it is made through
+    // the regional coordinator answers it.
+    assert_eq!(
+        best(&a, "återvändandeansökan, vem skickar in den?", None).1,
+        "Så ansöker man"
+    );
+    // Where to send one asks the sending.
+    assert_eq!(
+        best(&a, "vart skickar vi ansökan om betänketid?", None).1,
+        "Ansökan från socialnämnden"
+    );
 }
 
 #[test]
