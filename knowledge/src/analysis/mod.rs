@@ -234,6 +234,11 @@ pub fn stem(lower: &str, lang: Lang) -> String {
     if lang == Lang::Sv && stem.len() > 6 && stem.ends_with("tor") {
         stem.truncate(stem.len() - 2);
     }
+    // Swedish writes a final `m` single (`medlem`, `program`) and doubles it before an ending
+    // (`medlemmar`, `programmet`); Snowball undoubles `nn`, `tt` and others, but not `mm`.
+    if lang == Lang::Sv && stem.chars().count() > 3 && stem.ends_with("mm") {
+        stem.pop();
+    }
     stem
 }
 
@@ -317,6 +322,8 @@ mod tests {
             ("beslutet", "beslut", Lang::Sv),
             ("arbetsplatser", "arbetsplats", Lang::Sv),
             ("processerna", "process", Lang::Sv),
+            ("medlemmar", "medlem", Lang::Sv),
+            ("programmet", "program", Lang::Sv),
             ("indicators", "indicator", Lang::En),
             ("trafficked", "trafficking", Lang::En),
         ];
