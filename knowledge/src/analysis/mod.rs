@@ -227,8 +227,9 @@ pub fn stem(lower: &str, lang: Lang) -> String {
     }
     // Snowball strips the definite neuter `-et` only after a single consonant (`beslutet`), so
     // `tillståndet`, `ärendet` and `samtycket` keep it and never meet `tillstånd`, `ärende`,
-    // `samtycke`: strip it after two consonants too, in words long enough to be inflected.
-    if lang == Lang::Sv && stem.chars().count() >= 7 && after_two_consonants(&stem, "et") {
+    // `samtycke`: strip it after two consonants too, in words long enough to be inflected
+    // (`barnet`, `fallet`).
+    if lang == Lang::Sv && stem.chars().count() >= 6 && after_two_consonants(&stem, "et") {
         stem = stemmer.stem(&stem[..stem.len() - 2]).into_owned();
     }
     if lang == Lang::Sv && stem.len() > 6 && stem.ends_with("tor") {
@@ -323,6 +324,8 @@ mod tests {
             ("arbetsplatser", "arbetsplats", Lang::Sv),
             ("processerna", "process", Lang::Sv),
             ("medlemmar", "medlem", Lang::Sv),
+            ("barnet", "barn", Lang::Sv),
+            ("fallet", "fall", Lang::Sv),
             ("programmet", "program", Lang::Sv),
             ("indicators", "indicator", Lang::En),
             ("trafficked", "trafficking", Lang::En),
