@@ -202,6 +202,13 @@ const SWEDISH: &[&str] = &[
     "vidare",
     // A preposition of rate: "per timme".
     "per",
+    // Adverbs of degree, and `även` beside `också`: "nästan gratis", "ganska rädd".
+    "nästan",
+    "ganska",
+    "väldigt",
+    "helt",
+    "lite",
+    "även",
 ];
 
 const ENGLISH: &[&str] = &[
