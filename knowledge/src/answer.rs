@@ -25,6 +25,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use crate::analysis::{Analyzer, Lang, light_verb};
+use crate::answer_kind::AnswerKind;
 use crate::gate::{Confidence, Rule};
 use crate::glossary::Glossary;
 use crate::heading_echo::Asked;
@@ -122,6 +123,9 @@ pub enum Decline {
     Unknown(Vec<String>),
     /// The nearest section lacks these words of the question.
     Missing(Vec<String>),
+    /// The question asks for a kind of fact (a phone number, opening hours, a cost) that no
+    /// section about it holds.
+    NoFact(AnswerKind),
     /// Too little of the question matches anything.
     Weak,
 }
@@ -235,10 +239,13 @@ impl Answerer {
         // The best coverage of another place's local routine, which is never the answer here,
         // and that place.
         let mut elsewhere: Vec<(&str, f32)> = Vec::new();
+        // Whether a section that matched lacked the kind of fact asked for.
+        let mut lacks_fact = false;
         for (bm25, address) in hits {
             let section = self.index.ranking(address)?;
             // A question for a phone number is not answered by a section without one.
             if query.wants.is_some_and(|kind| !section.facts.has(kind)) {
+                lacks_fact = true;
                 continue;
             }
             let Some(scope_factor) = scope_factor(section, out.place.as_ref(), query.about_here)
@@ -305,7 +312,11 @@ impl Answerer {
             ranked.sort_by_key(|c| c.missed > 0 || c.evidence < BOTH_TOPICS_SHARE * top);
         }
 
+        let no_fact = query.wants.filter(|_| lacks_fact);
         let Some(best) = ranked.first() else {
+            if let Some(kind) = no_fact {
+                out.decline = Some(Decline::NoFact(kind));
+            }
             return Ok(out);
         };
         let runner_up = ranked
@@ -332,22 +343,28 @@ impl Answerer {
         );
         out.decline = rule.map(|rule| {
             let missed = terms.missed_words(&query, &best.section.terms);
-            match rule {
-                Rule::OnlyElsewhere => Decline::OnlyElsewhere(
+            match (rule, no_fact) {
+                (Rule::OnlyElsewhere, _) => Decline::OnlyElsewhere(
                     elsewhere
                         .iter()
                         .filter(|(_, c)| out.confidence.only_at(*c))
                         .map(|(p, _)| (*p).to_owned())
                         .collect(),
                 ),
-                Rule::MostlyUnknown if !unknown.is_empty() => Decline::Unknown(unknown),
+                (Rule::MostlyUnknown, _) if !unknown.is_empty() => Decline::Unknown(unknown),
+                (_, Some(kind)) => Decline::NoFact(kind),
                 _ if !missed.is_empty() => Decline::Missing(missed),
                 _ => Decline::Weak,
             }
         });
         // For a question about two things, a section about both stays before one about one.
         order_within_documents(&mut ranked, topics == 2);
-        let shown = if out.no_answer { NEAREST } else { MAX_ANSWERS };
+        // Sections that hold the fact but are about something else are not near the question.
+        let shown = match &out.decline {
+            None => MAX_ANSWERS,
+            Some(Decline::NoFact(_)) => 0,
+            Some(_) => NEAREST,
+        };
         let mut answers = Vec::with_capacity(shown);
         for candidate in ranked.into_iter().take(shown) {
             let section = self.index.record(&searcher, candidate.address)?;

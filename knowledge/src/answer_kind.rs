@@ -4,8 +4,8 @@
 //! phone number, *what are the opening hours of …?* only by one that holds opening hours. A
 //! section about the right topic without the fact is not an answer: an asker who wants a number
 //! and gets advice about phoning is worse off than one who is told the guidance has no number.
-//! Classic question answering calls this the expected answer type; Lots knows two, the two whose
-//! presence in a text can be seen from its characters.
+//! Classic question answering calls this the expected answer type; Lots knows three whose
+//! presence in a text can be seen from its characters: a phone number, opening hours, a cost.
 //!
 //! A yes/no question (*finns det ett nationellt nummer …?*, *is there a number …?*) asks whether
 //! the fact exists, and "no" is an answer: it asks for no kind.
@@ -19,6 +19,9 @@ pub enum AnswerKind {
     PhoneNumber,
     /// Opening hours: *öppettider*, *opening hours*, *när har … öppet*.
     OpeningHours,
+    /// A cost: *vad kostar …*, *hur mycket kostar …*, *vad är avgiften*, *what does … cost*.
+    /// Answered by an amount (`500 kr`) or by its being free (`kostnadsfritt`).
+    Cost,
 }
 
 /// The kinds of fact a text holds.
@@ -34,6 +37,9 @@ impl Facts {
         }
         if has_opening_hours(text) {
             facts.0 |= AnswerKind::OpeningHours.bit();
+        }
+        if has_cost(text) {
+            facts.0 |= AnswerKind::Cost.bit();
         }
         facts
     }
@@ -71,12 +77,31 @@ const HOURS_WORDS: &[&str] = &["öppettid", "öppettider", "öppettiden", "öppe
 /// (*när kan hon öppna ett bankkonto?* asks no opening hours). English *open* is both, so it
 /// counts after a copula (*when is the office open?*) or as *opens*.
 const OPEN_WORDS: &[&str] = &["öppet", "öppen", "opens"];
+/// After *vad*/*hur*/*what*/*how* first, words that ask what something costs. *Vem står för
+/// kostnaden?* asks who pays, not how much.
+const COST_WORDS: &[&str] = &[
+    "kostar",
+    "kosta",
+    "kostat",
+    "kostnad",
+    "kostnaden",
+    "pris",
+    "priset",
+    "avgift",
+    "avgiften",
+    "cost",
+    "costs",
+    "price",
+    "fee",
+    "fees",
+];
 
 impl AnswerKind {
     fn bit(self) -> u8 {
         match self {
             AnswerKind::PhoneNumber => 1,
             AnswerKind::OpeningHours => 2,
+            AnswerKind::Cost => 4,
         }
     }
 
@@ -91,6 +116,7 @@ impl AnswerKind {
                     || OPEN_WORDS.contains(&word.as_str())
                     || ["opening", "hours", "times", "open"].contains(&word.as_str())
             }
+            AnswerKind::Cost => COST_WORDS.contains(&word.as_str()),
         }
     }
 }
@@ -114,6 +140,11 @@ pub fn asked_for(question: &str) -> Option<AnswerKind> {
         }));
     if hours {
         return Some(AnswerKind::OpeningHours);
+    }
+    if ["vad", "hur", "what", "how"].contains(&first)
+        && words.iter().any(|w| COST_WORDS.contains(w))
+    {
+        return Some(AnswerKind::Cost);
     }
     // *the number of victims* asks for a count, not a phone number.
     let number = words
@@ -217,6 +248,31 @@ fn has_opening_hours(text: &str) -> bool {
         || lower.contains("klockan ")
 }
 
+/// A cost: an amount of money (`500 kr`, `25 000 kronor`, `SEK 300`, `40 €`) or a statement
+/// that something is free (`kostnadsfritt`, `gratis`, `free of charge`).
+fn has_cost(text: &str) -> bool {
+    const FREE: &[&str] = &[
+        "kostnadsfri",
+        "gratis",
+        "avgiftsfri",
+        "utan kostnad",
+        "free of charge",
+        "at no cost",
+        "costs nothing",
+    ];
+    let lower = text.to_lowercase();
+    if FREE.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    let words: Vec<&str> = split_words(&lower).map(|(_, w)| w).collect();
+    let is_figure = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_digit());
+    words.windows(2).any(|p| {
+        (is_figure(p[0]) && ["kr", "kronor", "sek", "euro", "eur"].contains(&p[1]))
+            || (p[0] == "sek" && is_figure(p[1]))
+    }) || lower.contains(":-")
+        || lower.contains(" €")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +303,14 @@ mod tests {
             ("kan hon öppna bankkonto utan personnummer", None),
             ("vem ringer jag efter kontorstid?", None),
             ("when does the reflection period start?", None),
+            ("vad kostar en tolk per timme?", Some(AnswerKind::Cost)),
+            (
+                "hur mycket kostar ett skyddat boende per natt?",
+                Some(AnswerKind::Cost),
+            ),
+            ("what does an interpreter cost?", Some(AnswerKind::Cost)),
+            ("vem står för kostnaden för vården?", None),
+            ("kostar det något att ringa?", None),
         ] {
             assert_eq!(asked_for(q), want, "{q}");
         }
@@ -275,6 +339,26 @@ mod tests {
             "ersättning på 25 000 kr",
         ] {
             assert!(!Facts::of_text(text).has(AnswerKind::PhoneNumber), "{text}");
+        }
+    }
+
+    #[test]
+    fn costs_in_text() {
+        for text in [
+            "Biträdet är kostnadsfritt för målsäganden.",
+            "Samtalet är gratis.",
+            "avgiften är 300 kr per besök",
+            "ersättning på 25 000 kronor",
+            "The line is free of charge.",
+        ] {
+            assert!(Facts::of_text(text).has(AnswerKind::Cost), "{text}");
+        }
+        for text in [
+            "Ring 020-39 00 00 vardagar.",
+            "Kommunen ansöker om ersättning för kostnaderna.",
+            "4 kap. 1 a § brottsbalken",
+        ] {
+            assert!(!Facts::of_text(text).has(AnswerKind::Cost), "{text}");
         }
     }
 

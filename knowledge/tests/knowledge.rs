@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use jiff::civil::date;
+use lots_knowledge::answer_kind::AnswerKind;
 use lots_knowledge::{
     Answerer, Answers, Asker, Decline, Glossary, GuidanceIndex, Places, load_dirs,
 };
@@ -462,7 +463,12 @@ fn a_question_for_a_phone_number_is_answered_only_by_a_section_that_holds_one() 
     };
     let q = "vad har polisens kontaktperson för människohandel för nummer?";
     let a = answerer_of(&doc(""));
-    assert!(ask(&a, q, None).no_answer, "{:?}", ask(&a, q, None).best());
+    let declined = ask(&a, q, None);
+    assert!(declined.no_answer, "{:?}", declined.best());
+    assert_eq!(
+        declined.decline,
+        Some(Decline::NoFact(AnswerKind::PhoneNumber))
+    );
     // Whether there is a number at all: "no" is an answer, and this section gives it.
     assert_eq!(
         best(
@@ -483,6 +489,25 @@ fn a_question_for_a_phone_number_is_answered_only_by_a_section_that_holds_one() 
          vardagar på 070-174 06 60.\n",
     ));
     assert_eq!(best(&a, q, None).1, "Kontaktperson i region Syd");
+}
+
+#[test]
+fn a_question_for_a_cost_is_answered_only_by_a_section_that_states_one() {
+    let a = answerer_of(
+        "+++\nid = \"stod\"\ntitle = \"Stöd till den utsatta\"\nlang = \"sv\"\n+++\n\n\
+         ## Tolk i samtal\nAnvänd alltid en professionell tolk i samtal med en person som utsatts \
+         för människohandel.\n\n\
+         ## Målsägandebiträde\nMålsägandebiträdet är kostnadsfritt för den utsatta.\n",
+    );
+    // The guidance speaks of interpreters but states no cost for one.
+    let interpreter = ask(&a, "vad kostar en tolk?", None);
+    assert!(interpreter.no_answer, "{:?}", interpreter.best());
+    assert_eq!(interpreter.decline, Some(Decline::NoFact(AnswerKind::Cost)));
+    assert!(interpreter.nearest.is_empty());
+    assert_eq!(
+        best(&a, "vad kostar ett målsägandebiträde?", None).1,
+        "Målsägandebiträde"
+    );
 }
 
 #[test]

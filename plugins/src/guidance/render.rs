@@ -2,6 +2,7 @@
 //! honest "no reliable answer" that says whom to ask.
 
 use lots_knowledge::analysis::Lang;
+use lots_knowledge::answer_kind::AnswerKind;
 use lots_knowledge::{Answer, Answers, Decline};
 
 use crate::reply::Reply;
@@ -106,6 +107,18 @@ fn no_answer(answers: &Answers, sv: bool) -> String {
         {
             format!("the nearest section says nothing about {}", quote(words))
         }
+        (Some(Decline::NoFact(kind)), true) => match kind {
+            AnswerKind::PhoneNumber => "den anger inget telefonnummer för det",
+            AnswerKind::OpeningHours => "den anger inga öppettider för det",
+            AnswerKind::Cost => "den anger ingen kostnad för det",
+        }
+        .to_owned(),
+        (Some(Decline::NoFact(kind)), false) => match kind {
+            AnswerKind::PhoneNumber => "it gives no phone number for that",
+            AnswerKind::OpeningHours => "it gives no opening hours for that",
+            AnswerKind::Cost => "it states no cost for that",
+        }
+        .to_owned(),
         (_, true) => "för lite av frågan finns i den".to_owned(),
         (_, false) => "too little of the question is in it".to_owned(),
     };
@@ -220,6 +233,11 @@ mod tests {
         assert!(
             places.contains("bara för Lund, Malmö och Kiruna."),
             "{places}"
+        );
+        let cost = render(&with(Decline::NoFact(AnswerKind::Cost))).plain;
+        assert!(
+            cost.contains(": den anger ingen kostnad för det."),
+            "{cost}"
         );
         // What the nearest section lacks needs a nearest section to speak of.
         let missed = render(&with(Decline::Missing(words(&["jobba"])))).plain;
