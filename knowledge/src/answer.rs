@@ -231,7 +231,8 @@ impl Answerer {
         let terms = QuestionTerms::new(&query, &weights, |t| self.index.term_id(t));
         // The heading echo reads the same ids (an alternative with a term no section has can't
         // be echoed either).
-        let mut echoed = Asked::new(question, terms.alternatives());
+        let mut echoed =
+            Asked::new(question, terms.alternatives()).asking_quantity(query.wants_quantity);
         if let Some(place) = &out.place {
             echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
         }

@@ -16,7 +16,9 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{Analyzer, Lang, fold, light_verb, relation_word, split_words, stem};
+use crate::analysis::{
+    Analyzer, Lang, fold, is_number, light_verb, relation_word, split_words, stem,
+};
 
 /// A light verb or a relation word (`efter`, `utan`), by lemma: function words that say what a
 /// heading is about.
@@ -41,6 +43,8 @@ enum HeadingWord {
         parts: Box<[u32]>,
         /// How much it counts: less for a word of the document's title.
         weight: f32,
+        /// A number word (`sju`): no part of what a question for a number asks.
+        number: bool,
     },
     /// A light or modal verb, by lemma.
     Light(&'static str),
@@ -72,18 +76,21 @@ impl HeadingWords {
             .map(HeadingWord::Light)
             .collect();
         // A number in a heading (`The 30-day reflection period`, `Akut fara: 112`) is part of
-        // the answer, not of what is asked.
+        // the answer, not of what is asked; so is a number word (`De sju regionerna`) to a
+        // question for a number.
         for w in analyzer
             .analyze(heading, lang)
             .into_iter()
             .filter(|w| !w.forms.stem.chars().all(|c| c.is_ascii_digit()))
         {
+            let number = is_number(&heading[w.range.clone()]);
             let weight = if subject.contains(&w.forms.folded) {
                 TITLE_WORD_WEIGHT
             } else {
                 1.0
             };
             words.push(HeadingWord::Content {
+                number,
                 weight,
                 whole: id(&w.forms.folded),
                 parts: w.forms.parts.iter().map(|p| id(&fold(p))).collect(),
@@ -100,6 +107,9 @@ impl HeadingWords {
         let (found, total) = self
             .0
             .iter()
+            .filter(|word| {
+                !(asked.quantity && matches!(word, HeadingWord::Content { number: true, .. }))
+            })
             .map(|word| match word {
                 HeadingWord::Light(lemma) => (
                     if asked.light.contains(lemma) {
@@ -113,6 +123,7 @@ impl HeadingWords {
                     whole,
                     parts,
                     weight,
+                    ..
                 } => {
                     let had = match asked.terms.get(whole) {
                         Some(factor) => *factor,
@@ -126,7 +137,7 @@ impl HeadingWords {
                 }
             })
             .fold((0.0, 0.0), |(f, t), (a, b)| (f + a, t + b));
-        found / total
+        if total == 0.0 { 0.0 } else { found / total }
     }
 }
 
@@ -135,6 +146,8 @@ impl HeadingWords {
 pub struct Asked {
     terms: HashMap<u32, f32>,
     light: Vec<&'static str>,
+    /// The question asks for a number (*hur många*).
+    quantity: bool,
 }
 
 impl Asked {
@@ -154,8 +167,15 @@ impl Asked {
         Asked {
             terms,
             light: Vec::new(),
+            quantity: false,
         }
         .with_light_verbs(question)
+    }
+
+    /// Marks the question as one for a number or a duration (*hur många*, *hur länge*).
+    pub fn asking_quantity(mut self, quantity: bool) -> Self {
+        self.quantity = quantity;
+        self
     }
 
     /// Also counts the words of `place` (the place the question is scoped to, named in it or
@@ -224,7 +244,8 @@ mod tests {
                 (a.factor, ids.collect())
             })
             .collect();
-        let mut asked = Asked::new(question, ids.iter().map(|(f, ids)| (*f, ids.as_slice())));
+        let mut asked = Asked::new(question, ids.iter().map(|(f, ids)| (*f, ids.as_slice())))
+            .asking_quantity(query.wants_quantity);
         if let Some(place) = place {
             asked = asked.with_place(place, |t| vocabulary.get(t).copied());
         }
@@ -282,6 +303,21 @@ mod tests {
         assert_eq!(
             echoes(corpus, &headings, "vad händer efter betänketiden?", None),
             [1.0, 1.0]
+        );
+    }
+
+    #[test]
+    fn a_number_word_answers_a_question_for_a_number() {
+        let corpus = "regioner regionerna";
+        let headings = ["De sju regionerna"];
+        // `sju` is what "hur många" asks for; to another question it is a word it lacks.
+        assert_eq!(
+            echoes(corpus, &headings, "hur många regioner finns det?", None),
+            [1.0]
+        );
+        assert_eq!(
+            echoes(corpus, &headings, "vilka regioner finns det?", None),
+            [0.5]
         );
     }
 

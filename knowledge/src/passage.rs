@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Analyzer, Lang, fold};
+use crate::analysis::{Analyzer, Lang, fold, is_number, split_words};
 use crate::query::Concept;
 
 /// At most this many sentences make a passage.
@@ -97,7 +97,9 @@ pub fn select_passage(
                 .zip(weights)
                 .map(|(c, w)| c.match_factor(has) * w)
                 .sum::<f32>()
-                + if text[range.clone()].contains(|c: char| c.is_ascii_digit()) {
+                + if text[range.clone()].contains(|c: char| c.is_ascii_digit())
+                    || split_words(&text[range.clone()]).any(|(_, w)| is_number(w))
+                {
                     figures_bonus
                 } else {
                     0.0
@@ -198,7 +200,7 @@ fn refers_back(
         "therefore",
     ];
     let sentence = &text[at];
-    let mut words = crate::analysis::split_words(sentence).map(|(_, w)| w.to_lowercase());
+    let mut words = split_words(sentence).map(|(_, w)| w.to_lowercase());
     let Some(first) = words.next() else {
         return false;
     };

@@ -23,6 +23,18 @@ pub fn split_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// Whether `word` is a number: digits (`30`, `112`) or a number word (`sju`, `tolv`, `seven`).
+/// *sex* is left out: in this field it is more often the word than the number.
+pub fn is_number(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "två", "tre", "fyra", "fem", "sju", "åtta", "nio", "tio", "elva", "tolv", "tjugo",
+        "trettio", "fyrtio", "femtio", "hundra", "tusen", "two", "three", "four", "five", "six",
+        "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty",
+        "hundred", "thousand",
+    ];
+    word.chars().all(|c| c.is_ascii_digit()) || WORDS.contains(&word.to_lowercase().as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +53,15 @@ mod tests {
                 (26, "målsägandebiträde")
             ]
         );
+    }
+
+    #[test]
+    fn numbers_are_digits_or_number_words() {
+        for w in ["30", "112", "sju", "Tolv", "seven"] {
+            assert!(is_number(w), "{w}");
+        }
+        for w in ["sex", "30-dagars", "regioner", "en"] {
+            assert!(!is_number(w), "{w}");
+        }
     }
 }
