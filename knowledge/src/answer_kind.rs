@@ -32,13 +32,14 @@ impl Facts {
     /// What `text` holds.
     pub fn of_text(text: &str) -> Facts {
         let mut facts = Facts::default();
+        let lower = text.to_lowercase();
         if has_phone_number(text) {
             facts.0 |= AnswerKind::PhoneNumber.bit();
         }
-        if has_opening_hours(text) {
+        if has_opening_hours(&lower) {
             facts.0 |= AnswerKind::OpeningHours.bit();
         }
-        if has_cost(text) {
+        if has_cost(&lower) {
             facts.0 |= AnswerKind::Cost.bit();
         }
         facts
@@ -212,9 +213,9 @@ fn has_phone_number(text: &str) -> bool {
     false
 }
 
-/// Opening hours: a time of day (`08.30–16.00`, `kl. 9`, `9:00`) or words that state them
-/// (`dygnet runt`, `vardagar`, `kontorstid`, `around the clock`, `weekdays`, `office hours`).
-fn has_opening_hours(text: &str) -> bool {
+/// Opening hours in lower-cased text: a time of day (`08.30–16.00`, `kl. 9`, `9:00`) or words
+/// that state them (`dygnet runt`, `vardagar`, `kontorstid`, `around the clock`, `weekdays`).
+fn has_opening_hours(lower: &str) -> bool {
     const WORDS: &[&str] = &[
         "dygnet runt",
         "alla dagar",
@@ -227,7 +228,6 @@ fn has_opening_hours(text: &str) -> bool {
         "office hours",
         "opening hours",
     ];
-    let lower = text.to_lowercase();
     if WORDS.iter().any(|w| lower.contains(w)) {
         return true;
     }
@@ -248,29 +248,26 @@ fn has_opening_hours(text: &str) -> bool {
         || lower.contains("klockan ")
 }
 
-/// A cost: an amount of money (`500 kr`, `25 000 kronor`, `SEK 300`, `40 €`) or a statement
-/// that something is free (`kostnadsfritt`, `gratis`, `free of charge`).
-fn has_cost(text: &str) -> bool {
-    const FREE: &[&str] = &[
-        "kostnadsfri",
-        "gratis",
-        "avgiftsfri",
-        "utan kostnad",
-        "free of charge",
-        "at no cost",
-        "costs nothing",
-    ];
-    let lower = text.to_lowercase();
-    if FREE.iter().any(|w| lower.contains(w)) {
-        return true;
-    }
-    let words: Vec<&str> = split_words(&lower).map(|(_, w)| w).collect();
-    let is_figure = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_digit());
-    words.windows(2).any(|p| {
-        (is_figure(p[0]) && ["kr", "kronor", "sek", "euro", "eur"].contains(&p[1]))
-            || (p[0] == "sek" && is_figure(p[1]))
-    }) || lower.contains(":-")
-        || lower.contains(" €")
+/// A cost in lower-cased text: an amount of money (`500 kr`, `25 000 kronor`, `SEK 300`,
+/// `40 €`) or a statement that something is free (`kostnadsfritt`, `gratis`, `free of charge`,
+/// `utan kostnad`). One pass over the words: every section's facts are read when an index opens.
+fn has_cost(lower: &str) -> bool {
+    const FREE_STEMS: &[&str] = &["kostnadsfri", "avgiftsfri", "gratis"];
+    const CURRENCIES: &[&str] = &["kr", "kronor", "sek", "euro", "eur"];
+    let is_figure = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+    let (mut before, mut previous) = ("", "");
+    let words = split_words(lower).any(|(_, w)| {
+        let cost = FREE_STEMS.iter().any(|f| w.starts_with(f))
+            || (is_figure(previous) && CURRENCIES.contains(&w))
+            || (previous == "sek" && is_figure(w))
+            || (before == "free" && previous == "of" && w == "charge")
+            || (before == "at" && previous == "no" && w == "cost")
+            || (previous == "costs" && w == "nothing")
+            || (previous == "utan" && w == "kostnad");
+        (before, previous) = (previous, w);
+        cost
+    });
+    words || lower.contains(":-") || lower.contains(" €")
 }
 
 #[cfg(test)]
@@ -350,6 +347,8 @@ mod tests {
             "avgiften är 300 kr per besök",
             "ersättning på 25 000 kronor",
             "The line is free of charge.",
+            "Tolken betalas av myndigheten, utan kostnad för personen.",
+            "SEK 300 per visit",
         ] {
             assert!(Facts::of_text(text).has(AnswerKind::Cost), "{text}");
         }

@@ -97,8 +97,9 @@ pub fn select_passage(
                 .zip(weights)
                 .map(|(c, w)| c.match_factor(has) * w)
                 .sum::<f32>()
-                + if text[range.clone()].contains(|c: char| c.is_ascii_digit())
-                    || split_words(&text[range.clone()]).any(|(_, w)| is_number(w))
+                + if figures_bonus > 0.0
+                    && (text[range.clone()].contains(|c: char| c.is_ascii_digit())
+                        || split_words(&text[range.clone()]).any(|(_, w)| is_number(w)))
                 {
                     figures_bonus
                 } else {

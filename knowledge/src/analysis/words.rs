@@ -32,7 +32,7 @@ pub fn is_number(word: &str) -> bool {
         "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty",
         "hundred", "thousand",
     ];
-    word.chars().all(|c| c.is_ascii_digit()) || WORDS.contains(&word.to_lowercase().as_str())
+    word.chars().all(|c| c.is_ascii_digit()) || WORDS.iter().any(|n| n.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]
