@@ -106,7 +106,7 @@ pub struct Answers {
     pub decline: Option<Decline>,
     /// When there is no answer: the sections nearest the question (at most
     /// [`NEAREST`], never another place's routine), for the asker to read themselves. Not
-    /// answers, and not in `answers`.
+    /// answers, and not in `answers`; their passages are empty.
     pub nearest: Vec<Answer>,
 }
 
@@ -369,14 +369,19 @@ impl Answerer {
         let mut answers = Vec::with_capacity(shown);
         for candidate in ranked.into_iter().take(shown) {
             let section = self.index.record(&searcher, candidate.address)?;
-            let passage = select_passage(
-                &section.text,
-                section.lang,
-                &mut analyzer,
-                &query.concepts,
-                &weights,
-                query.wants_quantity,
-            );
+            // A nearest section is named, not quoted: it has no passage.
+            let passage = if out.no_answer {
+                Passage::default()
+            } else {
+                select_passage(
+                    &section.text,
+                    section.lang,
+                    &mut analyzer,
+                    &query.concepts,
+                    &weights,
+                    query.wants_quantity,
+                )
+            };
             let outdated = section
                 .review_by
                 .as_deref()

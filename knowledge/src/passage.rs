@@ -24,7 +24,7 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 /// The sentences chosen from a section, and where the matched words are in them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Passage {
     /// The chosen sentences, joined.
     pub text: String,
