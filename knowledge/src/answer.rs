@@ -240,17 +240,18 @@ impl Answerer {
         // The best coverage of another place's local routine, which is never the answer here,
         // and that place.
         let mut elsewhere: Vec<(&str, f32)> = Vec::new();
-        // Whether a section that matched lacked the kind of fact asked for.
-        let mut lacks_fact = false;
+        // The sections for this place that lack the kind of fact asked for (a phone number):
+        // never answers, but the nearest when no section about the question has the fact.
+        let mut without_fact: Vec<Candidate<'_>> = Vec::new();
         for (bm25, address) in hits {
             let section = self.index.ranking(address)?;
             // A question for a phone number is not answered by a section without one.
-            if query.wants.is_some_and(|kind| !section.facts.has(kind)) {
-                lacks_fact = true;
-                continue;
-            }
+            let has_fact = query.wants.is_none_or(|kind| section.facts.has(kind));
             let Some(scope_factor) = scope_factor(section, out.place.as_ref(), query.about_here)
             else {
+                if !has_fact {
+                    continue;
+                }
                 let (coverage, _) = terms.covered(&section.terms);
                 let places = match &section.about {
                     Some(place) => std::slice::from_ref(place),
@@ -294,15 +295,26 @@ impl Answerer {
                 evidence,
                 "candidate"
             );
-            ranked.push(Candidate {
+            let candidate = Candidate {
                 section,
                 address,
                 evidence,
                 within_document: evidence + W_ECHO * echo * scope_factor,
                 coverage,
                 missed,
-            });
+            };
+            if has_fact {
+                ranked.push(candidate);
+            } else {
+                without_fact.push(candidate);
+            }
         }
+        without_fact.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
+        let without_fact: Vec<_> = without_fact
+            .iter()
+            .take(NEAREST)
+            .map(|c| (c.address, c.evidence, c.coverage))
+            .collect();
         ranked.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
         // For a question about two things, a section about both that is nearly as good comes
         // before those about one: the gate below declines the latter.
@@ -313,10 +325,11 @@ impl Answerer {
             ranked.sort_by_key(|c| c.missed > 0 || c.evidence < BOTH_TOPICS_SHARE * top);
         }
 
-        let no_fact = query.wants.filter(|_| lacks_fact);
+        let no_fact = query.wants.filter(|_| !without_fact.is_empty());
         let Some(best) = ranked.first() else {
             if let Some(kind) = no_fact {
                 out.decline = Some(Decline::NoFact(kind));
+                out.nearest = self.shown(&searcher, &without_fact, None, today)?;
             }
             return Ok(out);
         };
@@ -360,45 +373,64 @@ impl Answerer {
         });
         // For a question about two things, a section about both stays before one about one.
         order_within_documents(&mut ranked, topics == 2);
-        // Sections that hold the fact but are about something else are not near the question.
-        let shown = match &out.decline {
-            None => MAX_ANSWERS,
-            Some(Decline::NoFact(_)) => 0,
-            Some(_) => NEAREST,
+        let picks = |n: usize| -> Vec<(tantivy::DocAddress, f32, f32)> {
+            ranked
+                .iter()
+                .take(n)
+                .map(|c| (c.address, c.evidence, c.coverage))
+                .collect()
         };
-        let mut answers = Vec::with_capacity(shown);
-        for candidate in ranked.into_iter().take(shown) {
-            let section = self.index.record(&searcher, candidate.address)?;
-            // A nearest section is named, not quoted: it has no passage.
-            let passage = if out.no_answer {
-                Passage::default()
-            } else {
-                select_passage(
+        match &out.decline {
+            None => {
+                let passages = Some((&mut analyzer, &query, weights.as_slice()));
+                out.answers = self.shown(&searcher, &picks(MAX_ANSWERS), passages, today)?;
+            }
+            // Sections that hold the fact are about something else: the nearest are those
+            // about the question that lack it.
+            Some(Decline::NoFact(_)) => {
+                out.nearest = self.shown(&searcher, &without_fact, None, today)?;
+            }
+            Some(_) => out.nearest = self.shown(&searcher, &picks(NEAREST), None, today)?,
+        }
+        Ok(out)
+    }
+
+    /// The sections at `picks` (address, score, coverage) as answers, with the sentences that
+    /// answer when `passages` gives what selects them; without, as nearest sections, named
+    /// but not quoted.
+    fn shown(
+        &self,
+        searcher: &Searcher,
+        picks: &[(tantivy::DocAddress, f32, f32)],
+        mut passages: Option<(&mut Analyzer<'_>, &Query, &[f32])>,
+        today: Date,
+    ) -> Result<Vec<Answer>, IndexError> {
+        let mut out = Vec::with_capacity(picks.len());
+        for &(address, score, coverage) in picks {
+            let section = self.index.record(searcher, address)?;
+            let passage = match passages.as_mut() {
+                Some((analyzer, query, weights)) => select_passage(
                     &section.text,
                     section.lang,
-                    &mut analyzer,
+                    analyzer,
                     &query.concepts,
-                    &weights,
+                    weights,
                     query.wants_quantity,
-                )
+                ),
+                None => Passage::default(),
             };
             let outdated = section
                 .review_by
                 .as_deref()
                 .and_then(|d| d.parse::<Date>().ok())
                 .is_some_and(|d| d < today);
-            answers.push(Answer {
+            out.push(Answer {
                 section,
-                score: candidate.evidence,
-                coverage: candidate.coverage,
+                score,
+                coverage,
                 passage,
                 outdated,
             });
-        }
-        if out.no_answer {
-            out.nearest = answers;
-        } else {
-            out.answers = answers;
         }
         Ok(out)
     }
