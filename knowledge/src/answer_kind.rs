@@ -4,8 +4,9 @@
 //! phone number, *what are the opening hours of …?* only by one that holds opening hours. A
 //! section about the right topic without the fact is not an answer: an asker who wants a number
 //! and gets advice about phoning is worse off than one who is told the guidance has no number.
-//! Classic question answering calls this the expected answer type; Lots knows three whose
-//! presence in a text can be seen from its characters: a phone number, opening hours, a cost.
+//! Classic question answering calls this the expected answer type; Lots knows four whose
+//! presence in a text can be seen from its characters: a phone number, an email address,
+//! opening hours, a cost.
 //!
 //! A yes/no question (*finns det ett nationellt nummer …?*, *is there a number …?*) asks whether
 //! the fact exists, and "no" is an answer: it asks for no kind.
@@ -19,6 +20,8 @@ pub enum AnswerKind {
     PhoneNumber,
     /// Opening hours: *öppettider*, *opening hours*, *när har … öppet*.
     OpeningHours,
+    /// An email address: *mejladress*, *e-post*, *email*.
+    Email,
     /// A cost: *vad kostar …*, *hur mycket kostar …*, *vad är avgiften*, *what does … cost*.
     /// Answered by an amount (`500 kr`) or by its being free (`kostnadsfritt`).
     Cost,
@@ -38,6 +41,9 @@ impl Facts {
         }
         if has_opening_hours(&lower) {
             facts.0 |= AnswerKind::OpeningHours.bit();
+        }
+        if has_email(text) {
+            facts.0 |= AnswerKind::Email.bit();
         }
         if has_cost(&lower) {
             facts.0 |= AnswerKind::Cost.bit();
@@ -78,6 +84,22 @@ const HOURS_WORDS: &[&str] = &["öppettid", "öppettider", "öppettiden", "öppe
 /// (*när kan hon öppna ett bankkonto?* asks no opening hours). English *open* is both, so it
 /// counts after a copula (*when is the office open?*) or as *opens*.
 const OPEN_WORDS: &[&str] = &["öppet", "öppen", "opens"];
+/// Words that ask for an email address (`e-post` is split at its hyphen: `post`).
+const EMAIL_WORDS: &[&str] = &[
+    "epost",
+    "epostadress",
+    "epostadressen",
+    "mejl",
+    "mejlen",
+    "mejladress",
+    "mejladressen",
+    "mail",
+    "mailen",
+    "mailadress",
+    "mailadressen",
+    "email",
+    "emailadress",
+];
 /// After *vad*/*hur*/*what*/*how* first, words that ask what something costs. *Vem står för
 /// kostnaden?* asks who pays, not how much.
 const COST_WORDS: &[&str] = &[
@@ -103,6 +125,7 @@ impl AnswerKind {
             AnswerKind::PhoneNumber => 1,
             AnswerKind::OpeningHours => 2,
             AnswerKind::Cost => 4,
+            AnswerKind::Email => 8,
         }
     }
 
@@ -118,6 +141,18 @@ impl AnswerKind {
                     || ["opening", "hours", "times", "open"].contains(&word.as_str())
             }
             AnswerKind::Cost => COST_WORDS.contains(&word.as_str()),
+            AnswerKind::Email => {
+                EMAIL_WORDS.contains(&word.as_str())
+                    || [
+                        "post",
+                        "postadress",
+                        "postadressen",
+                        "e-post",
+                        "e-postadress",
+                        "e-mail",
+                    ]
+                    .contains(&word.as_str())
+            }
         }
     }
 }
@@ -152,7 +187,17 @@ pub fn asked_for(question: &str) -> Option<AnswerKind> {
         .iter()
         .enumerate()
         .any(|(i, w)| NUMBER_WORDS.contains(w) && !followed_by(i, "of"));
-    number.then_some(AnswerKind::PhoneNumber)
+    if number {
+        return Some(AnswerKind::PhoneNumber);
+    }
+    let email = words.iter().enumerate().any(|(i, w)| {
+        EMAIL_WORDS.contains(w)
+            || (*w == "e"
+                && words
+                    .get(i + 1)
+                    .is_some_and(|n| ["post", "postadress", "postadressen", "mail"].contains(n)))
+    });
+    email.then_some(AnswerKind::Email)
 }
 
 /// A phone number: digit groups joined by spaces or hyphens with at least five digits in all
@@ -248,6 +293,23 @@ fn has_opening_hours(lower: &str) -> bool {
         || lower.contains("klockan ")
 }
 
+/// An email address: `@` with a name before it and a domain with a dot after it
+/// (`mottagningen@lund.example`).
+fn has_email(text: &str) -> bool {
+    text.match_indices('@').any(|(i, _)| {
+        let before = text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let domain: String = text[i + 1..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
+            .collect();
+        let domain = domain.trim_end_matches('.');
+        before && domain.contains('.') && !domain.starts_with('.')
+    })
+}
+
 /// A cost in lower-cased text: an amount of money (`500 kr`, `25 000 kronor`, `SEK 300`,
 /// `40 €`) or a statement that something is free (`kostnadsfritt`, `gratis`, `free of charge`,
 /// `utan kostnad`). One pass over the words: every section's facts are read when an index opens.
@@ -308,6 +370,16 @@ mod tests {
             ("what does an interpreter cost?", Some(AnswerKind::Cost)),
             ("vem står för kostnaden för vården?", None),
             ("kostar det något att ringa?", None),
+            (
+                "vad har mottagningen för mejladress?",
+                Some(AnswerKind::Email),
+            ),
+            ("vilken e-post har socialtjänsten?", Some(AnswerKind::Email)),
+            (
+                "what is the email of the police in Kiruna?",
+                Some(AnswerKind::Email),
+            ),
+            ("finns det en e-postadress till regionkoordinatorn?", None),
         ] {
             assert_eq!(asked_for(q), want, "{q}");
         }
@@ -336,6 +408,15 @@ mod tests {
             "ersättning på 25 000 kr",
         ] {
             assert!(!Facts::of_text(text).has(AnswerKind::PhoneNumber), "{text}");
+        }
+    }
+
+    #[test]
+    fn email_addresses_in_text() {
+        assert!(Facts::of_text("Skriv till mottagningen@lund.example.").has(AnswerKind::Email));
+        assert!(Facts::of_text("visa.app@migrationsverket.se").has(AnswerKind::Email));
+        for text in ["Skicka inget med e-post.", "@samordnare i rummet", "a@b"] {
+            assert!(!Facts::of_text(text).has(AnswerKind::Email), "{text}");
         }
     }
 

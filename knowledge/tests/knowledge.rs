@@ -517,6 +517,25 @@ fn a_question_for_a_cost_is_answered_only_by_a_section_that_states_one() {
 }
 
 #[test]
+fn a_question_for_an_email_address_is_answered_only_by_a_section_that_holds_one() {
+    let doc = |contact: &str| {
+        format!(
+            "+++\nid = \"mottagning\"\ntitle = \"Socialtjänstens mottagning\"\nlang = \"sv\"\n+++\n\n\
+             ## Om mottagningen\nMottagningen tar emot orosanmälningar och frågor från \
+             yrkesverksamma.\n\n## Kontakt\nMottagningen nås {contact}.\n"
+        )
+    };
+    let q = "vad har mottagningen för mejladress?";
+    let a = answerer_of(&doc("på telefon 070-174 06 61"));
+    assert_eq!(
+        ask(&a, q, None).decline,
+        Some(Decline::NoFact(AnswerKind::Email))
+    );
+    let a = answerer_of(&doc("på mottagningen@kommun.example"));
+    assert_eq!(best(&a, q, None).1, "Kontakt");
+}
+
+#[test]
 fn what_only_another_places_local_routine_has_is_no_answer_for_this_place() {
     let national = (
         "polisen.md".to_owned(),

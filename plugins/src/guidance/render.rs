@@ -109,12 +109,14 @@ fn no_answer(answers: &Answers, sv: bool) -> String {
         }
         (Some(Decline::NoFact(kind)), true) => match kind {
             AnswerKind::PhoneNumber => "den anger inget telefonnummer för det",
+            AnswerKind::Email => "den anger ingen e-postadress för det",
             AnswerKind::OpeningHours => "den anger inga öppettider för det",
             AnswerKind::Cost => "den anger ingen kostnad för det",
         }
         .to_owned(),
         (Some(Decline::NoFact(kind)), false) => match kind {
             AnswerKind::PhoneNumber => "it gives no phone number for that",
+            AnswerKind::Email => "it gives no email address for that",
             AnswerKind::OpeningHours => "it gives no opening hours for that",
             AnswerKind::Cost => "it states no cost for that",
         }
