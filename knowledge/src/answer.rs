@@ -123,8 +123,8 @@ pub enum Decline {
     Unknown(Vec<String>),
     /// The nearest section lacks these words of the question.
     Missing(Vec<String>),
-    /// The question asks for a kind of fact (a phone number, opening hours, a cost) that no
-    /// section about it holds.
+    /// The question asks for a kind of fact (a phone number, an email address, opening hours,
+    /// a cost) that no section about it holds.
     NoFact(AnswerKind),
     /// Too little of the question matches anything.
     Weak,
