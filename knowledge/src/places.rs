@@ -4,7 +4,7 @@
 //! The data ships with Lots (`config/municipalities.csv`, CC0, and `config/regions.toml`) and is
 //! compiled in, so scope works without any configuration.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -113,6 +113,19 @@ pub struct Places {
     municipalities: Vec<Municipality>,
     /// Folded lower-case name (and alias) → index into `municipalities`.
     by_key: HashMap<String, usize>,
+    /// The first [`PREFIX_CHARS`] characters of every key (a shorter key whole): a word that
+    /// starts otherwise names no place, and most words of a text are skipped on that alone.
+    prefixes: HashSet<String>,
+}
+
+/// Characters of a key kept in [`Places`]'s prefixes.
+const PREFIX_CHARS: usize = 3;
+
+/// The first [`PREFIX_CHARS`] characters of `key`, or all of a shorter one.
+fn prefix(key: &str) -> &str {
+    key.char_indices()
+        .nth(PREFIX_CHARS)
+        .map_or(key, |(i, _)| &key[..i])
 }
 
 #[derive(Deserialize)]
@@ -175,9 +188,11 @@ impl Places {
                 by_key.insert(key(alias), i);
             }
         }
+        let prefixes = by_key.keys().map(|k| prefix(k).to_owned()).collect();
         Ok(Places {
             municipalities,
             by_key,
+            prefixes,
         })
     }
 
@@ -211,10 +226,24 @@ impl Places {
         &'p self,
         text: &'t str,
     ) -> impl Iterator<Item = &'p Municipality> + use<'p, 't> {
+        self.mentions(text, false)
+    }
+
+    /// [`Places::named_in`]; with `capitalised`, only names written with a capital letter, as
+    /// guidance writes them (a question may write `malmo`).
+    fn mentions<'p, 't>(
+        &'p self,
+        text: &'t str,
+        capitalised: bool,
+    ) -> impl Iterator<Item = &'p Municipality> + use<'p, 't> {
         let words: Vec<(usize, &str)> = split_words(text).collect();
         let mut next = 0;
         (0..words.len()).filter_map(move |i| {
-            if i < next {
+            let word = words[i].1;
+            if i < next
+                || (capitalised && !word.starts_with(char::is_uppercase))
+                || !self.may_start_a_name(word)
+            {
                 return None;
             }
             // Longest first: `Upplands Väsby`, `Malung-Sälen`, then single words.
@@ -245,14 +274,23 @@ impl Places {
     /// stad`). A section that names a place once (the national hotline, run by Malmö stad) or
     /// several places (the regions and their counties) is about none.
     pub fn subject_of(&self, heading: &str, text: &str) -> Option<&Municipality> {
-        let in_heading: Vec<&Municipality> = self.named_in(heading).collect();
-        let in_text: Vec<&Municipality> = self.named_in(text).collect();
+        let in_heading: Vec<&Municipality> = self.mentions(heading, true).collect();
+        let in_text: Vec<&Municipality> = self.mentions(text, true).collect();
         let first = in_heading.first().or(in_text.first())?;
         let only_one = in_heading
             .iter()
             .chain(&in_text)
             .all(|m| m.name == first.name);
         (only_one && (!in_heading.is_empty() || in_text.len() >= 2)).then_some(*first)
+    }
+
+    /// Whether `word` starts like a municipality's name (or a genitive or compound of one).
+    fn may_start_a_name(&self, word: &str) -> bool {
+        let head: String = word.chars().take(PREFIX_CHARS).collect();
+        let head = key(&head);
+        self.prefixes.contains(&head)
+            || (1..head.len())
+                .any(|n| head.is_char_boundary(n) && self.prefixes.contains(&head[..n]))
     }
 
     /// The first place named in `text`, most specific first: a municipality, else a county
@@ -469,6 +507,8 @@ mod tests {
             None
         );
         assert_eq!(about("Kärngrupp", "Ingen ort nämns här."), None);
+        // Guidance writes a place with a capital letter; `lund` in running text is no mention.
+        assert_eq!(about("Kärngrupp", "lund och lund"), None);
     }
 
     #[test]
