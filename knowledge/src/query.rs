@@ -97,11 +97,13 @@ pub fn parse_query_with(
 ) -> Query {
     let lang = detect_lang(question);
     let words = analyzer.analyze(question, lang);
-    // Who hands in an application asks who applies; where or how to send it asks the sending.
     let lower_question = question.to_lowercase();
-    let names_document = split_words(&lower_question).any(|(_, w)| is_document_noun(w))
-        && !split_words(&lower_question)
-            .any(|(_, w)| ["vart", "var", "hur", "where", "how"].contains(&w));
+    let lower_words: Vec<&str> = split_words(&lower_question).map(|(_, w)| w).collect();
+    // Who hands in an application asks who applies; where or how to send it asks the sending.
+    let names_document = lower_words.iter().any(|w| is_document_noun(w))
+        && !lower_words
+            .iter()
+            .any(|w| ["vart", "var", "hur", "where", "how"].contains(w));
     let mut concepts: Vec<Concept> = words
         .iter()
         .map(|w| {
@@ -217,7 +219,7 @@ pub fn parse_query_with(
         concepts,
         wants_quantity: wants_quantity(question),
         wants: answer_kind::asked_for(question),
-        about_here: about_here(question),
+        about_here: about_here(&lower_words),
     }
 }
 
@@ -285,9 +287,9 @@ fn merge_child_ages(concepts: &mut Vec<Concept>) {
     }
 }
 
-/// Whether `question` points at the asker's own place: `här` (not the demonstrative `det
-/// här`), `hos oss`, `vår kommun`, `här i stan`; `here`, `our city`.
-fn about_here(question: &str) -> bool {
+/// Whether a question's lower-cased `words` point at the asker's own place: `här` (not the
+/// demonstrative `det här`), `hos oss`, `vår kommun`, `här i stan`; `here`, `our city`.
+fn about_here(words: &[&str]) -> bool {
     const DEMONSTRATIVE: &[&str] = &["det", "den", "de", "dom"];
     const OUR: &[&str] = &["vår", "vårt", "våra", "our"];
     const PLACE: &[&str] = &[
@@ -303,8 +305,6 @@ fn about_here(question: &str) -> bool {
         "region",
         "county",
     ];
-    let lower = question.to_lowercase();
-    let words: Vec<&str> = split_words(&lower).map(|(_, w)| w).collect();
     words.iter().enumerate().any(|(i, w)| {
         let before = i.checked_sub(1).map(|j| words[j]);
         let after = words.get(i + 1).copied();
