@@ -56,6 +56,8 @@ const W_HEADING: f32 = 0.2;
 const W_ECHO: f32 = 0.5;
 /// Bonus when the heading asks the question's kind of question (`Vem ansöker …` for `vem …?`).
 const W_QUESTION_WORD: f32 = 0.08;
+/// Bonus for a section that states a duration when the question asks how long.
+const W_DURATION: f32 = 0.15;
 /// Question words that headings of guidance often start with, Swedish and English.
 const QUESTION_WORDS: &[&str] = &[
     "vem", "vad", "hur", "när", "var", "vart", "vilka", "vilken", "vilket", "varför", "who",
@@ -231,8 +233,9 @@ impl Answerer {
         let terms = QuestionTerms::new(&query, &weights, |t| self.index.term_id(t));
         // The heading echo reads the same ids (an alternative with a term no section has can't
         // be echoed either).
-        let mut echoed =
-            Asked::new(question, terms.alternatives()).asking_quantity(query.wants_quantity);
+        let mut echoed = Asked::new(question, terms.alternatives())
+            .asking_quantity(query.wants_quantity)
+            .asking_duration(query.wants_duration);
         if let Some(place) = &out.place {
             echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
         }
@@ -281,7 +284,12 @@ impl Answerer {
             let evidence = (W_BM25 * bm25
                 + W_COVERAGE * coverage
                 + W_HEADING * heading
-                + if asks_alike { W_QUESTION_WORD } else { 0.0 })
+                + if asks_alike { W_QUESTION_WORD } else { 0.0 }
+                + if query.wants_duration && section.facts.states_duration() {
+                    W_DURATION
+                } else {
+                    0.0
+                })
                 * scope_factor;
             tracing::trace!(
                 doc = %section.doc,

@@ -8,10 +8,14 @@
 //! presence in a text can be seen from its characters: a phone number, an email address,
 //! opening hours, a cost.
 //!
+//! Besides these kinds, a text records whether it states a duration (`30 dagar`, `sex månader`).
+//! A question of how long (*hur länge …?*) prefers a section that states one but does not
+//! require it: "until the trial is over" answers it too.
+//!
 //! A yes/no question (*finns det ett nationellt nummer …?*, *is there a number …?*) asks whether
 //! the fact exists, and "no" is an answer: it asks for no kind.
 
-use crate::analysis::split_words;
+use crate::analysis::{is_number, split_words};
 
 /// A fact a question can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +52,9 @@ impl Facts {
         if has_cost(&lower) {
             facts.0 |= AnswerKind::Cost.bit();
         }
+        if has_duration(&lower) {
+            facts.0 |= DURATION_BIT;
+        }
         facts
     }
 
@@ -60,7 +67,15 @@ impl Facts {
     pub fn has(self, kind: AnswerKind) -> bool {
         self.0 & kind.bit() != 0
     }
+
+    /// Whether the text states a duration (`30 dagar`, `six months`).
+    pub fn states_duration(self) -> bool {
+        self.0 & DURATION_BIT != 0
+    }
 }
+
+/// The bit of [`Facts`] for a stated duration, beside those of the [`AnswerKind`]s.
+const DURATION_BIT: u8 = 16;
 
 /// Words that start a yes/no question.
 const YES_NO_STARTS: &[&str] = &[
@@ -332,6 +347,49 @@ fn has_cost(lower: &str) -> bool {
     words || lower.contains(":-") || lower.contains(" €")
 }
 
+/// A duration in lower-cased text: a number, in figures or words, followed by a unit of time
+/// (`30 dagar`, `30 dagars`, `sex månader`, `ett år`, `the 30-day period`).
+fn has_duration(lower: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "timme",
+        "timmar",
+        "timmars",
+        "dygn",
+        "dygns",
+        "dag",
+        "dagar",
+        "dagars",
+        "vecka",
+        "veckor",
+        "veckors",
+        "månad",
+        "månader",
+        "månaders",
+        "år",
+        "års",
+        "hour",
+        "hours",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+    ];
+    // Besides `is_number`: the words for one and six, which are other words elsewhere (`en`
+    // the article, `sex`) but numbers before a unit of time.
+    const ONE_OR_SIX: &[&str] = &["en", "ett", "sex", "one"];
+    let mut previous = "";
+    split_words(lower).any(|(_, w)| {
+        let duration =
+            UNITS.contains(&w) && (is_number(previous) || ONE_OR_SIX.contains(&previous));
+        previous = w;
+        duration
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,6 +498,31 @@ mod tests {
         ] {
             assert!(!Facts::of_text(text).has(AnswerKind::Cost), "{text}");
         }
+    }
+
+    #[test]
+    fn durations_in_text() {
+        for text in [
+            "Betänketiden är 30 dagar.",
+            "ett tillstånd på minst sex månader",
+            "30 dagars betänketid",
+            "stöd i högst ett år",
+            "The 30-day reflection period",
+            "within 24 hours",
+        ] {
+            assert!(Facts::of_text(text).states_duration(), "{text}");
+        }
+        for text in [
+            "Sedan den 1 augusti 2022 kan socialnämnden ansöka.",
+            "vardagar 08.00–16.00",
+            "Sex är inte ett arbete i lagens mening.",
+            "De senaste åren har fler ärenden kommit in.",
+        ] {
+            assert!(!Facts::of_text(text).states_duration(), "{text}");
+        }
+        // A duration is no cost, and a cost no duration.
+        assert!(!Facts::of_text("30 dagar").has(AnswerKind::Cost));
+        assert!(!Facts::of_text("300 kr").states_duration());
     }
 
     #[test]

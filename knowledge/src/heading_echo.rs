@@ -26,6 +26,32 @@ fn function_word(lower: &str) -> Option<&'static str> {
     light_verb(lower).or_else(|| relation_word(lower))
 }
 
+/// Heading words (lower-case) of time and its length: a question of how long echoes them.
+const DURATION_WORDS: &[&str] = &[
+    "tid",
+    "tiden",
+    "tider",
+    "tiderna",
+    "tidsgräns",
+    "tidsgränser",
+    "tidsfrist",
+    "tidsfrister",
+    "längd",
+    "längden",
+    "längst",
+    "längsta",
+    "varaktighet",
+    "period",
+    "perioden",
+    "perioder",
+    "time",
+    "length",
+    "duration",
+    "periods",
+    "long",
+    "longest",
+];
+
 /// What a word of the document's title counts in one of its headings, next to 1 for others.
 const TITLE_WORD_WEIGHT: f32 = 0.5;
 /// What a heading word the question has only in parts counts, at most.
@@ -45,6 +71,9 @@ enum HeadingWord {
         weight: f32,
         /// A number word (`sju`): no part of what a question for a number asks.
         number: bool,
+        /// A word of time and its length (`tider`, `längsta`, `period`): what a question of
+        /// how long asks about.
+        duration: bool,
     },
     /// A light or modal verb, by lemma.
     Light(&'static str),
@@ -83,7 +112,9 @@ impl HeadingWords {
             .into_iter()
             .filter(|w| !w.forms.stem.chars().all(|c| c.is_ascii_digit()))
         {
-            let number = is_number(&heading[w.range.clone()]);
+            let lower = heading[w.range.clone()].to_lowercase();
+            let number = is_number(&lower);
+            let duration = DURATION_WORDS.contains(&lower.as_str());
             let weight = if subject.contains(&w.forms.folded) {
                 TITLE_WORD_WEIGHT
             } else {
@@ -91,6 +122,7 @@ impl HeadingWords {
             };
             words.push(HeadingWord::Content {
                 number,
+                duration,
                 weight,
                 whole: id(&w.forms.folded),
                 parts: w.forms.parts.iter().map(|p| id(&fold(p))).collect(),
@@ -120,6 +152,11 @@ impl HeadingWords {
                     1.0,
                 ),
                 HeadingWord::Content {
+                    duration: true,
+                    weight,
+                    ..
+                } if asked.duration => (*weight, *weight),
+                HeadingWord::Content {
                     whole,
                     parts,
                     weight,
@@ -148,6 +185,8 @@ pub struct Asked {
     light: Vec<&'static str>,
     /// The question asks for a number (*hur många*).
     quantity: bool,
+    /// The question asks how long (*hur länge*).
+    duration: bool,
 }
 
 impl Asked {
@@ -168,6 +207,7 @@ impl Asked {
             terms,
             light: Vec::new(),
             quantity: false,
+            duration: false,
         }
         .with_light_verbs(question)
     }
@@ -175,6 +215,13 @@ impl Asked {
     /// Marks the question as one for a number or a duration (*hur många*, *hur länge*).
     pub fn asking_quantity(mut self, quantity: bool) -> Self {
         self.quantity = quantity;
+        self
+    }
+
+    /// Marks the question as one of how long (*hur länge*): a heading's words of time and its
+    /// length (`Stödformer och längsta tider`) are what it asks about.
+    pub fn asking_duration(mut self, duration: bool) -> Self {
+        self.duration = duration;
         self
     }
 
@@ -245,7 +292,8 @@ mod tests {
             })
             .collect();
         let mut asked = Asked::new(question, ids.iter().map(|(f, ids)| (*f, ids.as_slice())))
-            .asking_quantity(query.wants_quantity);
+            .asking_quantity(query.wants_quantity)
+            .asking_duration(query.wants_duration);
         if let Some(place) = place {
             asked = asked.with_place(place, |t| vocabulary.get(t).copied());
         }
@@ -319,6 +367,18 @@ mod tests {
             echoes(corpus, &headings, "vilka regioner finns det?", None),
             [0.5]
         );
+    }
+
+    #[test]
+    fn words_of_time_answer_a_question_of_how_long() {
+        let corpus = "stödformer stöd former tider";
+        let headings = ["Stödformer och längsta tider"];
+        // `längsta tider` is what "hur länge" asks about; `stödformer` is echoed in part (a
+        // quarter of one word in three).
+        let long = echoes(corpus, &headings, "hur länge får man stöd?", None);
+        let which = echoes(corpus, &headings, "vilket stöd får man?", None);
+        assert!((long[0] - 0.75).abs() < 1e-6, "{long:?}");
+        assert!((which[0] - 0.25 / 3.0).abs() < 1e-6, "{which:?}");
     }
 
     #[test]

@@ -76,6 +76,9 @@ pub struct Query {
     /// It asks for a duration, a number or a date (*hur länge*, *how many*, *när*): sentences
     /// with figures in them answer it better.
     pub wants_quantity: bool,
+    /// It asks how long (*hur länge*, *hur lång tid*, *hur många dagar*, *how long*, *längd*):
+    /// a section that states a duration answers it better.
+    pub wants_duration: bool,
     /// The kind of fact it asks for, when a section visibly has or lacks it (a phone number).
     pub wants: Option<AnswerKind>,
     /// It asks about the asker's own place (*här*, *hos oss*, *i vår kommun*, *here*): a
@@ -218,6 +221,7 @@ pub fn parse_query_with(
         lang,
         concepts,
         wants_quantity: wants_quantity(question),
+        wants_duration: wants_duration(&lower_words),
         wants: answer_kind::asked_for(question),
         about_here: about_here(&lower_words),
     }
@@ -327,6 +331,25 @@ fn wants_quantity(question: &str) -> bool {
         || words
             .windows(2)
             .any(|p| (p[0] == "hur" || p[0] == "how") && QUANTITY_WORDS.contains(&p[1]))
+}
+
+/// "hur länge", "hur lång tid", "hur många dagar/veckor/…", "how long", "how many days", and
+/// the nouns of length (*betänketidens längd?*), in lower-cased words.
+fn wants_duration(words: &[&str]) -> bool {
+    const UNITS: &[&str] = &[
+        "timmar", "dygn", "dagar", "veckor", "månader", "år", "hours", "days", "weeks", "months",
+        "years",
+    ];
+    let how = |w: &str| w == "hur" || w == "how";
+    words.iter().any(|w| is_measure_noun(w))
+        || words
+            .windows(2)
+            .any(|p| how(p[0]) && (p[1] == "länge" || p[1] == "long"))
+        || words.windows(3).any(|p| {
+            how(p[0])
+                && ((p[1] == "lång" && p[2] == "tid")
+                    || ((p[1] == "många" || p[1] == "many") && UNITS.contains(&p[2])))
+        })
 }
 
 /// Adjectives and adverbs of degree that, after "hur"/"how", ask for a measure (*hur stor*,
@@ -702,6 +725,23 @@ mod tests {
         ] {
             let parsed = parse_query(q, &Lexicon::default(), &Glossary::default());
             assert_eq!(parsed.wants_quantity, want, "{q}");
+        }
+    }
+
+    #[test]
+    fn questions_for_durations_are_told_from_other_quantities() {
+        for (q, want) in [
+            ("Hur länge gäller betänketiden?", true),
+            ("hur lång tid tar det?", true),
+            ("hur många dagar?", true),
+            ("How long is the reflection period?", true),
+            ("betänketidens längd?", true),
+            ("hur många regioner finns det?", false),
+            ("När kan tillståndet förlängas?", false),
+            ("hur långt är det till boendet?", false),
+        ] {
+            let parsed = parse_query(q, &Lexicon::default(), &Glossary::default());
+            assert_eq!(parsed.wants_duration, want, "{q}");
         }
     }
 

@@ -725,3 +725,28 @@ fn a_question_whose_topics_the_guidance_mostly_lacks_gets_no_answer() {
         "Rädsla för polisen"
     );
 }
+
+#[test]
+fn a_question_of_how_long_prefers_the_section_that_states_a_duration() {
+    let program = "+++\nid = \"program\"\ntitle = \"Stödprogrammet\"\nlang = \"sv\"\n+++\n\n\
+         ## Vad stödprogrammet är\nStödprogrammet drivs av ideella organisationer och ger \
+         skydd och stöd till personer som utsatts för människohandel.\n\n\
+         ## Stödformer och längsta tider\nI stödprogrammet ges först stöd i form av vila i högst \
+         30 dagar och därefter boende och samtal i upp till sex månader.\n";
+    let interpreter = "+++\nid = \"tolk\"\ntitle = \"Tolk\"\nlang = \"sv\"\n+++\n\n\
+         ## Tolk i samtal\nAnvänd alltid en professionell tolk i samtal med en person som \
+         utsatts för människohandel.\n";
+    let a = answerer_of_files([
+        ("program.md".to_owned(), program.to_owned()),
+        ("tolk.md".to_owned(), interpreter.to_owned()),
+    ]);
+    assert_eq!(
+        best(&a, "hur länge kan man få stöd i stödprogrammet?", None).1,
+        "Stödformer och längsta tider"
+    );
+    // Not a question of how long: the section about the programme answers.
+    assert_eq!(
+        best(&a, "vem ger stöd i stödprogrammet?", None).1,
+        "Vad stödprogrammet är"
+    );
+}

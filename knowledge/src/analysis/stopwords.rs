@@ -173,6 +173,7 @@ const SWEDISH: &[&str] = &[
     // is one in all of them (Snowball's list has `blivit` beside `bli`, `blir`, `blev`).
     "blivit",
     "fått",
+    "få",
     "gjort",
     "gick",
     "gått",
