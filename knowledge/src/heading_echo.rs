@@ -352,6 +352,16 @@ mod tests {
             echoes(corpus, &headings, "vad händer efter betänketiden?", None),
             [1.0, 1.0]
         );
+        // `medan` (while) is `under` (during), and is no topic of its own.
+        assert_eq!(
+            echoes(
+                corpus,
+                &["Under betänketiden"],
+                "vad får hon medan hon har betänketid?",
+                None
+            ),
+            [1.0]
+        );
     }
 
     #[test]

@@ -361,7 +361,13 @@ fn everyday_words_find_the_official_ones() {
          ## Samtal med barn\nAnvänd enkla ord, sitt i ögonhöjd och låt barnet ta pauser.\n\n\
          ## Ansökan\nAnsökan skickas till myndighetens e-post registrator@myndighet.example.\n\n\
          ## Uppgifter till andra myndigheter\nUppgifter om barnet lämnas till andra myndigheter \
-         bara med samtycke eller när lagen kräver det.\n",
+         bara med samtycke eller när lagen kräver det.\n\n\
+         ## Kontakt med närstående\nVar försiktig i kontakten med närstående: den som utnyttjar \
+         barnet kan finnas i familjen.\n\n\
+         ## Vanliga tecken\nTecken kan vara att barnet saknar pass, inte går i skolan eller bor \
+         hos vuxna som inte är föräldrar.\n\n\
+         ## Om du ser tecken\nKonfrontera inte barnet i närvaro av vuxna som kan kontrollera \
+         det. Kontakta socialtjänsten.\n",
     );
     assert_eq!(
         best(&a, "hur pratar man med ett barn?", None).1,
@@ -380,6 +386,15 @@ fn everyday_words_find_the_official_ones() {
         )
         .1,
         "Uppgifter till andra myndigheter"
+    );
+    // A cousin is a relative; to notice is to see.
+    assert_eq!(
+        best(&a, "får vi kontakta hans kusin?", None).1,
+        "Kontakt med närstående"
+    );
+    assert_eq!(
+        best(&a, "vad gör jag om jag upptäcker tecken?", None).1,
+        "Om du ser tecken"
     );
 }
 

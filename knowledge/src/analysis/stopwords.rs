@@ -201,6 +201,8 @@ const SWEDISH: &[&str] = &[
     // A preposition and an adverb of course: "enligt rutinen", "hur går det vidare".
     "enligt",
     "vidare",
+    // A conjunction of time, beside `när` and `innan`: "medan hon har betänketid".
+    "medan",
     // A preposition of rate: "per timme".
     "per",
     // Adverbs of degree, and `även` beside `också`: "nästan gratis", "ganska rädd".
@@ -291,7 +293,7 @@ const RELATIONS: &[(&str, &[&str])] = &[
     ("after", &["efter", "after"]),
     ("before", &["före", "innan", "before"]),
     ("without", &["utan", "without"]),
-    ("during", &["under", "during"]),
+    ("during", &["under", "medan", "during", "while"]),
 ];
 
 /// The lemma of `lower` when it is a relation word of [`RELATIONS`].
