@@ -149,6 +149,12 @@ fn inflections_compounds_and_missing_diacritics_find_the_section() {
         best(&a, "vem utser målsägarbiträde", None).1,
         "Målsägandebiträde"
     );
+    // Typed without å, ä, ö, where the plain word stems otherwise (`-ade` is a suffix,
+    // `-äde` is not) and `far` is `får`.
+    assert_eq!(
+        best(&a, "far hon ett malsagandebitrade?", None).1,
+        "Målsägandebiträde"
+    );
 }
 
 #[test]

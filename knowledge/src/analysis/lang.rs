@@ -76,6 +76,12 @@ mod tests {
             ),
             ("signs of labour exploitation at a workplace", Lang::En),
             ("betänketid", Lang::Sv),
+            // Swedish typed without å, ä, ö is Swedish; `over` and `at` stay English.
+            ("vad gor man nar hon far ett beslut", Lang::Sv),
+            (
+                "what happens when the period is over and she is at a shelter",
+                Lang::En,
+            ),
         ];
         for (text, lang) in cases {
             assert_eq!(detect_lang(text), lang, "{text}");

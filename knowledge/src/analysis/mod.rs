@@ -357,6 +357,19 @@ mod tests {
     }
 
     #[test]
+    fn swedish_stop_words_typed_without_diacritics_are_stop_words() {
+        let lex = Lexicon::default();
+        for plain in ["gor", "nar", "far", "ar", "pa"] {
+            assert!(is_stop_word(plain, Lang::Sv), "{plain}");
+            assert!(folded_terms(plain, Lang::Sv, &lex).is_empty(), "{plain}");
+        }
+        // Only in Swedish, and only the stop words' own forms.
+        assert!(!is_stop_word("far", Lang::En));
+        assert!(!is_stop_word("ratt", Lang::Sv));
+        assert_eq!(light_verb("gor"), Some("do"));
+    }
+
+    #[test]
     fn stop_words_and_single_letters_are_dropped_but_numbers_kept() {
         let lex = Lexicon::default();
         let terms = folded_terms("Vem ansöker om betänketid, 4 kap. 1 a §?", Lang::Sv, &lex);

@@ -4,7 +4,10 @@
 //! and the question words of a question (`vad`, `vem`, `hur`): they say *that* something is asked,
 //! not *what*. Written for Lots; the lists are ordinary Swedish and English function words.
 
-use super::Lang;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use super::{Lang, fold};
 
 const SWEDISH: &[&str] = &[
     "alla",
@@ -233,16 +236,36 @@ const ENGLISH: &[&str] = &[
 
 /// Whether `lower` (a lower-cased word) is a stop word in `lang`.
 pub fn is_stop_word(lower: &str, lang: Lang) -> bool {
+    match lang {
+        Lang::Sv => SWEDISH.contains(&lower) || is_swedish_stop_word_typed_plain(lower),
+        Lang::En => ENGLISH.contains(&lower),
+    }
+}
+
+/// A Swedish stop word with å, ä or ö as typed on a keyboard without them (`gor`, `nar`,
+/// `far`): a question typed so is still Swedish, and its `gor` still says nothing.
+fn is_swedish_stop_word_typed_plain(lower: &str) -> bool {
+    static PLAIN: OnceLock<HashSet<String>> = OnceLock::new();
+    lower.is_ascii()
+        && PLAIN
+            .get_or_init(|| {
+                SWEDISH
+                    .iter()
+                    .filter(|w| !w.is_ascii())
+                    .map(|w| fold(w))
+                    .collect()
+            })
+            .contains(lower)
+}
+
+/// How many of `words` are stop words of `lang` as written; the cue for language detection
+/// (`over` and `at` are English, whatever `över` and `åt` typed plain are).
+pub(super) fn count_stop_words<'a>(words: impl Iterator<Item = &'a str>, lang: Lang) -> usize {
     let list = match lang {
         Lang::Sv => SWEDISH,
         Lang::En => ENGLISH,
     };
-    list.contains(&lower)
-}
-
-/// How many of `words` are stop words of `lang`; the cue for language detection.
-pub(super) fn count_stop_words<'a>(words: impl Iterator<Item = &'a str>, lang: Lang) -> usize {
-    words.filter(|w| is_stop_word(w, lang)).count()
+    words.filter(|w| list.contains(w)).count()
 }
 
 /// The light and modal verbs among the stop words, each form with one lemma shared across the
@@ -303,8 +326,15 @@ pub fn relation_word(lower: &str) -> Option<&'static str> {
 
 /// The lemma whose forms in `table` include `lower`.
 fn lemma_in(table: &[(&'static str, &[&str])], lower: &str) -> Option<&'static str> {
+    // `gor` typed plain is `gör`.
+    let plain = |form: &&str| {
+        !form.is_ascii()
+            && lower.is_ascii()
+            && form.chars().count() == lower.len()
+            && fold(form) == lower
+    };
     table
         .iter()
-        .find(|(_, forms)| forms.contains(&lower))
+        .find(|(_, forms)| forms.contains(&lower) || forms.iter().any(|f| plain(&f)))
         .map(|(lemma, _)| *lemma)
 }
