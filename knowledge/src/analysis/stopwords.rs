@@ -335,6 +335,6 @@ fn lemma_in(table: &[(&'static str, &[&str])], lower: &str) -> Option<&'static s
     };
     table
         .iter()
-        .find(|(_, forms)| forms.contains(&lower) || forms.iter().any(|f| plain(&f)))
+        .find(|(_, forms)| forms.contains(&lower) || forms.iter().any(&plain))
         .map(|(lemma, _)| *lemma)
 }
