@@ -175,6 +175,10 @@ impl Answerer {
         asker: Asker<'_>,
         today: Date,
     ) -> Result<Answers, IndexError> {
+        let typed = question;
+        // Swedish typed without å, ä and ö is read as the guidance spells it.
+        let restored = self.index.plain_spellings().restore(typed);
+        let question: &str = &restored;
         let mut analyzer = Analyzer::shared(self.index.lexicon(), self.index.forms_cache());
         let query = parse_query_with(
             question,
@@ -188,7 +192,7 @@ impl Answerer {
             .or_else(|| asker.municipality.and_then(|m| self.places.municipality(m)))
             .cloned();
         let mut out = Answers {
-            question: question.to_owned(),
+            question: typed.to_owned(),
             no_answer: true,
             answers: vec![],
             place,

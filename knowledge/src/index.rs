@@ -20,10 +20,13 @@ use tantivy::schema::{
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use crate::analysis::{AnalyzedWord, Analyzer, FormsCache, Lang, Lexicon, fold, lexicon_stems};
+use crate::analysis::{
+    AnalyzedWord, Analyzer, FormsCache, Lang, Lexicon, fold, lexicon_stems, swedish_stop_words,
+};
 use crate::answer_kind::Facts;
 use crate::document::Document;
 use crate::heading_echo::HeadingWords;
+use crate::plain_typing::PlainSpellings;
 
 /// Name of the file that names the generation in service.
 const CURRENT: &str = "CURRENT";
@@ -168,6 +171,8 @@ pub struct GuidanceIndex {
     local_routines: HashMap<String, Vec<String>>,
     /// Word analyses shared by the questions answered from this index.
     forms_cache: FormsCache,
+    /// The Swedish guidance's spellings with å, ä and ö, for questions typed without them.
+    plain_spellings: PlainSpellings,
 }
 
 /// What ranking reads of a section; terms as ids into the index's vocabulary, sorted.
@@ -285,6 +290,9 @@ impl GuidanceIndex {
         // Each document's title, read once for the echo of all its headings.
         let mut subjects: HashMap<String, Vec<String>> = HashMap::new();
         let mut rankings = Vec::with_capacity(searcher.segment_readers().len());
+        let mut plain_spellings = PlainSpellings::default();
+        // The stop words too: `lange` is `länge` (how long), `far` is `får`.
+        plain_spellings.learn(&swedish_stop_words().join(" "));
         for (segment, seg_reader) in searcher.segment_readers().iter().enumerate() {
             let mut decoded = Vec::with_capacity(seg_reader.max_doc() as usize);
             for doc in 0..seg_reader.max_doc() {
@@ -299,6 +307,10 @@ impl GuidanceIndex {
                     if !docs.contains(&r.doc) {
                         docs.push(r.doc.clone());
                     }
+                }
+                if r.lang == Lang::Sv {
+                    plain_spellings.learn(&r.heading);
+                    plain_spellings.learn(&r.text);
                 }
                 let subject = subjects
                     .entry(r.doc.clone())
@@ -336,6 +348,7 @@ impl GuidanceIndex {
             vocabulary,
             local_routines,
             forms_cache: FormsCache::default(),
+            plain_spellings: plain_spellings.finish(),
         })
     }
 
@@ -354,6 +367,11 @@ impl GuidanceIndex {
     /// A searcher over the index.
     pub fn searcher(&self) -> tantivy::Searcher {
         self.reader.searcher()
+    }
+
+    /// The Swedish guidance's spellings with å, ä and ö, by their plain spelling.
+    pub fn plain_spellings(&self) -> &PlainSpellings {
+        &self.plain_spellings
     }
 
     /// The compound lexicon of the indexed corpus.

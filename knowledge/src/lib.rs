@@ -12,6 +12,7 @@ pub mod heading_echo;
 pub mod load;
 pub mod passage;
 pub mod places;
+pub mod plain_typing;
 pub mod query;
 
 pub use document::{Document, Scope, Section};

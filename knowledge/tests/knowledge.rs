@@ -765,6 +765,11 @@ fn a_question_of_how_long_prefers_the_section_that_states_a_duration() {
         best(&a, "hur länge kan man få stöd i stödprogrammet?", None).1,
         "Stödformer och längsta tider"
     );
+    // Typed without å, ä and ö.
+    assert_eq!(
+        best(&a, "hur lange kan man fa stod i stodprogrammet?", None).1,
+        "Stödformer och längsta tider"
+    );
     // Not a question of how long: the section about the programme answers.
     assert_eq!(
         best(&a, "vem ger stöd i stödprogrammet?", None).1,

@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 
 pub use compound::Lexicon;
 pub use lang::{Lang, detect_lang};
-pub use stopwords::{is_stop_word, light_verb, relation_word};
+pub use stopwords::{is_stop_word, light_verb, relation_word, swedish_stop_words};
 pub use words::{is_number, split_words};
 
 /// The forms of one word that go into the index.
@@ -176,7 +176,8 @@ fn compound_parts(lower: &str, lexicon: &Lexicon) -> Vec<String> {
 /// `jätterädd` → `rädd`: a colloquial intensifier (`jätte-`, `super-`, `skit-`) in front of a
 /// word the corpus knows, when the corpus does not know the whole.
 fn without_intensifier<'w>(lower: &'w str, lexicon: &Lexicon) -> Option<&'w str> {
-    const INTENSIFIERS: &[&str] = &["jätte", "super", "skit", "kanon"];
+    // `jatte` is `jätte` typed without ä.
+    const INTENSIFIERS: &[&str] = &["jätte", "jatte", "super", "skit", "kanon"];
     let known = |w: &str| lexicon.contains(&fold(&stem(w, Lang::Sv)));
     INTENSIFIERS
         .iter()

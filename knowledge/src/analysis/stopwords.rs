@@ -242,6 +242,11 @@ pub fn is_stop_word(lower: &str, lang: Lang) -> bool {
     }
 }
 
+/// The Swedish stop words, as written.
+pub fn swedish_stop_words() -> &'static [&'static str] {
+    SWEDISH
+}
+
 /// A Swedish stop word with å, ä or ö as typed on a keyboard without them (`gor`, `nar`,
 /// `far`): a question typed so is still Swedish, and its `gor` still says nothing.
 fn is_swedish_stop_word_typed_plain(lower: &str) -> bool {
