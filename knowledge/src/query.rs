@@ -115,6 +115,9 @@ pub fn parse_query_with(
                 factor: 1.0,
             }];
             let parts: Vec<String> = w.forms.parts.iter().map(|p| fold(p)).collect();
+            // A compound of words the guidance has is no typo; one with a part it lacks
+            // (`målägandebiträde` → `måläg` + `biträde`) may be.
+            let known_parts = !parts.is_empty() && parts.iter().all(|p| lexicon.contains(p));
             if !parts.is_empty() {
                 alternatives.push(Alternative {
                     terms: parts,
@@ -134,7 +137,7 @@ pub fn parse_query_with(
                     factor: INFLECTION_FACTOR,
                 });
             } else if unknown
-                && w.forms.parts.is_empty()
+                && !known_parts
                 && let Some(fix) = correct_spelling(&w.forms.folded, lexicon)
             {
                 alternatives.push(Alternative {
@@ -619,10 +622,12 @@ pub fn correct_spelling(folded: &str, lexicon: &Lexicon) -> Option<String> {
         .map(|(_, _, w)| w.to_owned())
 }
 
-/// Levenshtein distance if it is at most `max`.
+/// Edit distance if it is at most `max`: insertions, deletions, substitutions and swaps of two
+/// neighbouring letters (`poilsen` → `polisen`), each one edit (optimal string alignment).
 fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for i in 1..=a.len() {
@@ -631,11 +636,15 @@ fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(before[j - 2] + 1);
+            }
             row_min = row_min.min(cur[j]);
         }
         if row_min > max {
             return None;
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     (prev[b.len()] <= max).then_some(prev[b.len()])
@@ -801,6 +810,20 @@ mod tests {
         assert_eq!(q.concepts[0].alternatives.len(), 1);
         assert_eq!(edit_distance_within("kitten", "sitting", 3), Some(3));
         assert_eq!(edit_distance_within("kitten", "sitting", 2), None);
+        // Two neighbouring letters swapped are one slip of the keyboard.
+        assert_eq!(edit_distance_within("poilsen", "polisen", 1), Some(1));
+        assert_eq!(edit_distance_within("ab", "ba", 1), Some(1));
+        // A compound with a part the guidance lacks may be a typo of a word it has.
+        let lex = lexicon("målsägandebiträde biträde");
+        let q = parse_query("målägandebiträde", &lex, &Glossary::default());
+        assert!(
+            q.concepts[0]
+                .alternatives
+                .iter()
+                .any(|a| a.terms == ["malsagandebitrad"] && a.factor == TYPO_FACTOR),
+            "{:?}",
+            q.concepts[0].alternatives
+        );
     }
 
     #[test]
