@@ -21,7 +21,8 @@ use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::{
-    AnalyzedWord, Analyzer, FormsCache, Lang, Lexicon, fold, lexicon_stems, swedish_stop_words,
+    AnalyzedWord, Analyzer, FormsCache, Lang, Lexicon, fold, is_stop_word, lexicon_stems,
+    split_words, stem, swedish_stop_words,
 };
 use crate::answer_kind::Facts;
 use crate::document::Document;
@@ -290,6 +291,7 @@ impl GuidanceIndex {
         // Each document's title, read once for the echo of all its headings.
         let mut subjects: HashMap<String, Vec<String>> = HashMap::new();
         let mut rankings = Vec::with_capacity(searcher.segment_readers().len());
+        let mut surface: HashMap<String, String> = HashMap::new();
         let mut plain_spellings = PlainSpellings::default();
         // The stop words too: `lange` is `länge` (how long), `far` is `får`.
         plain_spellings.learn(&swedish_stop_words().join(" "));
@@ -312,6 +314,8 @@ impl GuidanceIndex {
                     plain_spellings.learn(&r.heading);
                     plain_spellings.learn(&r.text);
                 }
+                learn_surface(&mut surface, &r.heading, r.lang);
+                learn_surface(&mut surface, &r.text, r.lang);
                 let subject = subjects
                     .entry(r.doc.clone())
                     .or_insert_with(|| HeadingWords::subject(&r.title, r.lang, &mut analyzer));
@@ -337,6 +341,11 @@ impl GuidanceIndex {
             rankings.push(decoded);
         }
         vocabulary.shrink_to_fit();
+        drop(analyzer);
+        let mut lexicon = lexicon;
+        for (word, stem) in surface {
+            lexicon.add_surface(word, stem);
+        }
         Ok(GuidanceIndex {
             index,
             reader,
@@ -617,6 +626,20 @@ fn write_sections(
 enum Spelling {
     Folded,
     Exact,
+}
+
+/// Records the content words of `text` as written (lower-cased, folded) with their folded stems,
+/// for spelling correction.
+fn learn_surface(surface: &mut HashMap<String, String>, text: &str, lang: Lang) {
+    for (_, word) in split_words(text) {
+        let lower = word.to_lowercase();
+        if lower.chars().count() < 3 || is_stop_word(&lower, lang) {
+            continue;
+        }
+        surface
+            .entry(fold(&lower))
+            .or_insert_with(|| fold(&stem(&lower, lang)));
+    }
 }
 
 fn pre_tokenized(text: &str, words: &[AnalyzedWord], spelling: Spelling) -> PreTokenizedString {

@@ -125,10 +125,10 @@ pub fn parse_query_with(
                 });
             }
             let unknown = !lexicon.contains(&w.forms.folded);
+            let typed = question[w.range.clone()].to_lowercase();
             let inflection = (unknown && lang == Lang::Sv)
                 .then(|| {
-                    let lower = question[w.range.clone()].to_lowercase();
-                    other_inflection(&lower, lexicon).or_else(|| typed_plain_stem(&lower, lexicon))
+                    other_inflection(&typed, lexicon).or_else(|| typed_plain_stem(&typed, lexicon))
                 })
                 .flatten();
             if let Some(other) = inflection {
@@ -138,7 +138,8 @@ pub fn parse_query_with(
                 });
             } else if unknown
                 && !known_parts
-                && let Some(fix) = correct_spelling(&w.forms.folded, lexicon)
+                && let Some(fix) = correct_typed_word(&typed, lexicon)
+                    .or_else(|| correct_spelling(&w.forms.folded, lexicon))
             {
                 alternatives.push(Alternative {
                     terms: vec![fix],
@@ -605,21 +606,47 @@ const DERIVATIONS: &[&str] = &["ning"];
 /// The corpus stem closest to an unknown `folded` stem: one edit for short words, two for long.
 /// Same first letter (typos rarely hit it); the most frequent wins a tie.
 pub fn correct_spelling(folded: &str, lexicon: &Lexicon) -> Option<String> {
-    let len = folded.chars().count();
-    let max = match len {
+    let max = match folded.chars().count() {
         0..=3 => return None,
         4..=7 => 1,
         _ => 2,
     };
+    closest(folded, max, lexicon.iter().map(|(w, _)| (w, w)), lexicon)
+}
+
+/// The folded stem of the guidance word closest to the unknown `word` as typed (lower-cased):
+/// one edit for words of up to eight letters, two for longer ones. A typo can change what the
+/// stemmer strips (`utnyttade` stems to `utnyt`, `anhröig` to `anhro`), so the word is
+/// compared as written before its stem is ([`correct_spelling`]).
+pub fn correct_typed_word(word: &str, lexicon: &Lexicon) -> Option<String> {
+    let folded = fold(word);
+    let max = match folded.chars().count() {
+        0..=4 => return None,
+        5..=8 => 1,
+        _ => 2,
+    };
+    closest(&folded, max, lexicon.surface(), lexicon)
+}
+
+/// The stem of the `candidates` (a word to compare, the stem it stands for) whose word is within
+/// `max` edits of `folded` and starts with the same letter (typos rarely hit it): the fewest
+/// edits, then the stem the corpus uses most.
+fn closest<'l>(
+    folded: &str,
+    max: usize,
+    candidates: impl Iterator<Item = (&'l str, &'l str)>,
+    lexicon: &Lexicon,
+) -> Option<String> {
+    let len = folded.chars().count();
     let first = folded.chars().next()?;
-    lexicon
-        .iter()
+    candidates
         .filter(|(w, _)| w.starts_with(first) && w.chars().count().abs_diff(len) <= max)
-        .filter_map(|(w, count)| {
-            edit_distance_within(folded, w, max).map(|d| (d, std::cmp::Reverse(count), w))
+        .filter_map(|(w, stem)| {
+            edit_distance_within(folded, w, max)
+                .map(|d| (d, std::cmp::Reverse(lexicon.count(stem)), stem))
         })
         .min()
-        .map(|(_, _, w)| w.to_owned())
+        .map(|(_, _, stem)| stem.to_owned())
 }
 
 /// Edit distance if it is at most `max`: insertions, deletions, substitutions and swaps of two
@@ -823,6 +850,36 @@ mod tests {
                 .any(|a| a.terms == ["malsagandebitrad"] && a.factor == TYPO_FACTOR),
             "{:?}",
             q.concepts[0].alternatives
+        );
+    }
+
+    #[test]
+    fn a_typo_is_corrected_against_the_words_as_written() {
+        let mut lex = lexicon("utnyttjade anhörig");
+        for word in ["utnyttjade", "anhörig"] {
+            lex.add_surface(fold(word), fold(&stem(word, Lang::Sv)));
+        }
+        // The typos' stems (`utnyt`, `anhro`) are two edits from the guidance's; the words as
+        // typed are one.
+        assert_eq!(
+            correct_typed_word("utnyttade", &lex).as_deref(),
+            Some(fold(&stem("utnyttjade", Lang::Sv)).as_str())
+        );
+        assert_eq!(
+            correct_typed_word("anhröig", &lex).as_deref(),
+            Some(fold(&stem("anhörig", Lang::Sv)).as_str())
+        );
+        assert_eq!(correct_typed_word("polis", &lex), None);
+        let q = parse_query(
+            "kan hon kräva pengar av den som utnyttade henne",
+            &lex,
+            &Glossary::default(),
+        );
+        assert!(
+            q.concepts.iter().any(|c| c.alternatives.iter().any(
+                |a| a.factor == TYPO_FACTOR && a.terms == [fold(&stem("utnyttjade", Lang::Sv))]
+            )),
+            "{q:?}"
         );
     }
 

@@ -158,6 +158,24 @@ fn inflections_compounds_and_missing_diacritics_find_the_section() {
 }
 
 #[test]
+fn typos_find_the_section_as_a_second_pass() {
+    let a = answerer();
+    let want = (
+        "betanketid".to_owned(),
+        "Vem ansöker om betänketid".to_owned(),
+    );
+    // Two letters swapped, one dropped inside a compound.
+    assert_eq!(best(&a, "vem ansöker om betänkteid?", None), want);
+    assert_eq!(
+        best(&a, "vem utser målägandebiträde?", None).1,
+        "Målsägandebiträde"
+    );
+    // A corrected word counts less than one spelt right: the correction is a fallback.
+    let score = |q: &str| ask(&a, q, None).best().map(|b| b.score).unwrap();
+    assert!(score("vem ansöker om betänkteid?") < score("vem ansöker om betänketid?"));
+}
+
+#[test]
 fn english_questions_find_swedish_guidance_and_back() {
     let a = answerer();
     assert_eq!(

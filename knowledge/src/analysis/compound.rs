@@ -28,6 +28,10 @@ const SUFFIX_LIKE_HEADS: &[&str] = &[
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
     counts: HashMap<String, u32>,
+    /// The words of the guidance as written, lower-cased and folded, each with its folded stem:
+    /// what spelling correction compares a question's word with (not saved with the index:
+    /// learnt when it opens).
+    surface: HashMap<String, String>,
 }
 
 impl Lexicon {
@@ -39,6 +43,16 @@ impl Lexicon {
     /// Knows `folded_stem` without counting an occurrence (a glossary word the corpus lacks).
     pub fn add_known(&mut self, folded_stem: &str) {
         self.counts.entry(folded_stem.to_owned()).or_default();
+    }
+
+    /// Records a word of the guidance as written (lower-cased, folded) with its folded stem.
+    pub fn add_surface(&mut self, folded_word: String, folded_stem: String) {
+        self.surface.entry(folded_word).or_insert(folded_stem);
+    }
+
+    /// The words of the guidance as written, each with its folded stem.
+    pub fn surface(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.surface.iter().map(|(w, s)| (w.as_str(), s.as_str()))
     }
 
     /// How often `folded_stem` occurs in the corpus (0 if never).
@@ -80,7 +94,10 @@ impl Lexicon {
             let (stem, count) = line.split_once('\t').ok_or(i + 1)?;
             counts.insert(stem.to_owned(), count.parse().map_err(|_| i + 1)?);
         }
-        Ok(Lexicon { counts })
+        Ok(Lexicon {
+            counts,
+            surface: HashMap::new(),
+        })
     }
 
     /// The stems (unfolded) of the two parts of the Swedish compound `lower`, if it is one.
