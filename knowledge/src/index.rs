@@ -291,7 +291,7 @@ impl GuidanceIndex {
         // Each document's title, read once for the echo of all its headings.
         let mut subjects: HashMap<String, Vec<String>> = HashMap::new();
         let mut rankings = Vec::with_capacity(searcher.segment_readers().len());
-        let mut surface: HashMap<String, String> = HashMap::new();
+        let mut surface = SurfaceWords::default();
         let mut plain_spellings = PlainSpellings::default();
         // The stop words too: `lange` is `länge` (how long), `far` is `får`.
         plain_spellings.learn(&swedish_stop_words().join(" "));
@@ -310,12 +310,10 @@ impl GuidanceIndex {
                         docs.push(r.doc.clone());
                     }
                 }
-                if r.lang == Lang::Sv {
-                    plain_spellings.learn(&r.heading);
-                    plain_spellings.learn(&r.text);
-                }
-                learn_surface(&mut surface, &r.heading, r.lang);
-                learn_surface(&mut surface, &r.text, r.lang);
+                let plain = (r.lang == Lang::Sv).then_some(&mut plain_spellings);
+                surface.learn(&r.heading, r.lang, plain);
+                let plain = (r.lang == Lang::Sv).then_some(&mut plain_spellings);
+                surface.learn(&r.text, r.lang, plain);
                 let subject = subjects
                     .entry(r.doc.clone())
                     .or_insert_with(|| HeadingWords::subject(&r.title, r.lang, &mut analyzer));
@@ -343,7 +341,7 @@ impl GuidanceIndex {
         vocabulary.shrink_to_fit();
         drop(analyzer);
         let mut lexicon = lexicon;
-        for (word, stem) in surface {
+        for (word, stem) in surface.words {
             lexicon.add_surface(word, stem);
         }
         Ok(GuidanceIndex {
@@ -628,17 +626,37 @@ enum Spelling {
     Exact,
 }
 
-/// Records the content words of `text` as written (lower-cased, folded) with their folded stems,
+/// The content words of the guidance as written (lower-cased, folded) with their folded stems,
 /// for spelling correction.
-fn learn_surface(surface: &mut HashMap<String, String>, text: &str, lang: Lang) {
-    for (_, word) in split_words(text) {
-        let lower = word.to_lowercase();
-        if lower.chars().count() < 3 || is_stop_word(&lower, lang) {
-            continue;
+#[derive(Default)]
+struct SurfaceWords {
+    words: HashMap<String, String>,
+    /// Every word already seen as written, stop words too, per language (Swedish, English):
+    /// most words repeat, and a repeat costs one lookup (no lower-casing, folding, stop-word
+    /// list or stemming).
+    seen: [std::collections::HashSet<String>; 2],
+}
+
+impl SurfaceWords {
+    /// Learns the words of `text`, and those of Swedish guidance for `plain` typing too.
+    fn learn(&mut self, text: &str, lang: Lang, mut plain: Option<&mut PlainSpellings>) {
+        let seen = &mut self.seen[usize::from(lang == Lang::En)];
+        for (_, word) in split_words(text) {
+            if seen.contains(word) {
+                continue;
+            }
+            seen.insert(word.to_owned());
+            if let Some(plain) = plain.as_mut() {
+                plain.learn_word(word);
+            }
+            let lower = word.to_lowercase();
+            if lower.chars().count() < 3 || is_stop_word(&lower, lang) {
+                continue;
+            }
+            self.words
+                .entry(fold(&lower))
+                .or_insert_with(|| fold(&stem(&lower, lang)));
         }
-        surface
-            .entry(fold(&lower))
-            .or_insert_with(|| fold(&stem(&lower, lang)));
     }
 }
 

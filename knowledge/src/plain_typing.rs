@@ -29,25 +29,30 @@ impl PlainSpellings {
     /// Learns the words of Swedish `text`.
     pub fn learn(&mut self, text: &str) {
         for (_, word) in split_words(text) {
-            if word.is_ascii() {
-                if !self.plain.contains(word) {
-                    self.plain.insert(word.to_lowercase());
-                }
-                continue;
+            self.learn_word(word);
+        }
+    }
+
+    /// Learns one word of Swedish guidance, as written.
+    pub fn learn_word(&mut self, word: &str) {
+        if word.is_ascii() {
+            if !self.plain.contains(word) {
+                self.plain.insert(word.to_lowercase());
             }
-            let lower = word.to_lowercase();
-            let plain = fold(&lower);
-            if !plain.is_ascii() {
-                continue;
+            return;
+        }
+        let lower = word.to_lowercase();
+        let plain = fold(&lower);
+        if !plain.is_ascii() {
+            return;
+        }
+        match self.restored.get_mut(&plain) {
+            None => {
+                self.restored.insert(plain, Some(lower));
             }
-            match self.restored.get_mut(&plain) {
-                None => {
-                    self.restored.insert(plain, Some(lower));
-                }
-                Some(entry) => {
-                    if entry.as_ref().is_some_and(|known| *known != lower) {
-                        *entry = None;
-                    }
+            Some(entry) => {
+                if entry.as_ref().is_some_and(|known| *known != lower) {
+                    *entry = None;
                 }
             }
         }
