@@ -138,11 +138,13 @@ pub fn parse_query_with(
                 });
             } else if unknown
                 && !known_parts
-                && let Some(fix) = correct_typed_word(&typed, lexicon)
+                && let Some(terms) = correct_typed_word(&typed, lexicon)
                     .or_else(|| correct_spelling(&w.forms.folded, lexicon))
+                    .map(|fix| vec![fix])
+                    .or_else(|| correct_compound_part(&typed, lexicon))
             {
                 alternatives.push(Alternative {
-                    terms: vec![fix],
+                    terms,
                     factor: TYPO_FACTOR,
                 });
             }
@@ -628,6 +630,64 @@ pub fn correct_typed_word(word: &str, lexicon: &Lexicon) -> Option<String> {
     closest(&folded, max, lexicon.surface(), lexicon)
 }
 
+/// The stems of the two parts of an unknown compound with a typo in one of them, when the
+/// other is a word of the guidance as written (`betnäketidsansökan` → `betänketid` +
+/// `ansökan`, a linking `s` allowed): the exact part at least four letters, the corrected one
+/// at least five and one edit from a word of the guidance.
+fn correct_compound_part(word: &str, lexicon: &Lexicon) -> Option<Vec<String>> {
+    const MIN_EXACT: usize = 4;
+    const MIN_CORRECTED: usize = 5;
+    let folded = fold(word);
+    let chars: Vec<(usize, char)> = folded.char_indices().collect();
+    if chars.len() < MIN_EXACT + MIN_CORRECTED || !chars.iter().all(|(_, c)| c.is_alphabetic()) {
+        return None;
+    }
+    // A left part, as cut or without a linking `s`.
+    let left_forms = |left: &'_ str| -> Vec<String> {
+        let mut forms = vec![left.to_owned()];
+        if let Some(bare) = left.strip_suffix('s') {
+            forms.push(bare.to_owned());
+        }
+        forms
+    };
+    let exact = |part: &str| lexicon.surface_stem(part).map(str::to_owned);
+    let corrected = |part: &str| {
+        (part.chars().count() >= MIN_CORRECTED)
+            .then(|| closest(part, 1, lexicon.surface(), lexicon))
+            .flatten()
+    };
+    let mut best: Option<(usize, Vec<String>)> = None;
+    let shortest = MIN_EXACT.min(MIN_CORRECTED);
+    for &(byte, _) in &chars[shortest..=chars.len() - shortest] {
+        let (left, right) = folded.split_at(byte);
+        let lefts = left_forms(left);
+        // The right part exact and the left corrected, or the other way round.
+        let found = exact(right)
+            .filter(|_| right.chars().count() >= MIN_EXACT)
+            .and_then(|r| {
+                lefts
+                    .iter()
+                    .find_map(|l| corrected(l))
+                    .map(|l| (right, [l, r]))
+            })
+            .or_else(|| {
+                let (l, stem) = lefts.iter().find_map(|l| {
+                    exact(l)
+                        .filter(|_| l.chars().count() >= MIN_EXACT)
+                        .map(|stem| (l.as_str(), stem))
+                })?;
+                corrected(right).map(|r| (l, [stem, r]))
+            });
+        if let Some((exact_part, parts)) = found {
+            let len = exact_part.chars().count();
+            if best.as_ref().is_none_or(|(l, _)| len > *l) {
+                best = Some((len, parts.to_vec()));
+            }
+        }
+    }
+    best.map(|(_, parts)| parts)
+}
+
 /// The stem of the `candidates` (a word to compare, the stem it stands for) whose word is within
 /// `max` edits of `folded` and starts with the same letter (typos rarely hit it): the fewest
 /// edits, then the stem the corpus uses most.
@@ -870,6 +930,28 @@ mod tests {
             Some(fold(&stem("anhörig", Lang::Sv)).as_str())
         );
         assert_eq!(correct_typed_word("polis", &lex), None);
+        // A typo in one part of a compound the guidance never writes whole.
+        let mut parts_lex = lexicon("betänketid ansökan");
+        for word in ["betänketid", "ansökan"] {
+            parts_lex.add_surface(fold(word), fold(&stem(word, Lang::Sv)));
+        }
+        let stems = |words: &[&str]| -> Vec<String> {
+            words.iter().map(|w| fold(&stem(w, Lang::Sv))).collect()
+        };
+        assert_eq!(
+            correct_compound_part("betnäketidsansökan", &parts_lex),
+            Some(stems(&["betänketid", "ansökan"]))
+        );
+        assert_eq!(
+            correct_compound_part("betänketidsansökna", &parts_lex),
+            Some(stems(&["betänketid", "ansökan"]))
+        );
+        // Two slips are too many, and a short part is no evidence.
+        assert_eq!(
+            correct_compound_part("betnäketidsansökna", &parts_lex),
+            None
+        );
+        assert_eq!(correct_compound_part("betänketidxyz", &parts_lex), None);
         let q = parse_query(
             "kan hon kräva pengar av den som utnyttade henne",
             &lex,

@@ -50,6 +50,11 @@ impl Lexicon {
         self.surface.entry(folded_word).or_insert(folded_stem);
     }
 
+    /// The folded stem of a word of the guidance as written (lower-cased, folded).
+    pub fn surface_stem(&self, folded_word: &str) -> Option<&str> {
+        self.surface.get(folded_word).map(String::as_str)
+    }
+
     /// The words of the guidance as written, each with its folded stem.
     pub fn surface(&self) -> impl Iterator<Item = (&str, &str)> {
         self.surface.iter().map(|(w, s)| (w.as_str(), s.as_str()))
