@@ -155,7 +155,8 @@ pub fn parse_query_with(
                 let nouns = nouns_of_verb(&w.forms.folded)
                     .filter(|n| n.chars().count() >= 7 && lexicon.contains(n));
                 let joined = prefixed_by_particle(&lower, &question[w.range.end..], lexicon);
-                for term in nouns.chain(joined) {
+                let applies = applying(&lower, &question[w.range.end..], lexicon);
+                for term in nouns.chain(joined).chain(applies) {
                     alternatives.push(Alternative {
                         terms: vec![term],
                         factor: INFLECTION_FACTOR,
@@ -590,6 +591,18 @@ fn prefixed_by_particle(verb: &str, after: &str, lexicon: &Lexicon) -> Vec<Strin
         .collect()
 }
 
+/// `söka om …` and `söka till …` are `ansöka om …` (apply), unlike `söka stöd` (seek): the
+/// folded stem of `ansöka` when the corpus has it and `söka` is followed by `om` or `till`.
+fn applying(verb: &str, after: &str, lexicon: &Lexicon) -> Option<String> {
+    const SEEK: &[&str] = &[
+        "söka", "söker", "sökte", "sökt", "söks", "sökas", "soka", "soker",
+    ];
+    let next = split_words(after).next().map(|(_, w)| w.to_lowercase())?;
+    let applies = SEEK.contains(&verb) && (next == "om" || next == "till");
+    let stem = fold(&stem("ansöka", Lang::Sv));
+    (applies && lexicon.contains(&stem)).then_some(stem)
+}
+
 /// The nouns made from the verb with the folded stem `verb`: `-ning` (`förläng` + `ning`, and
 /// `överlämn` + `ing`).
 fn nouns_of_verb(verb: &str) -> impl Iterator<Item = String> + '_ {
@@ -963,6 +976,24 @@ mod tests {
             )),
             "{q:?}"
         );
+    }
+
+    #[test]
+    fn seeking_for_or_about_something_is_applying() {
+        let lex = lexicon("ansöka återvändandeprogrammet stöd");
+        let applies = fold(&stem("ansöka", Lang::Sv));
+        let has_apply = |q: &str| {
+            parse_query(q, &lex, &Glossary::default())
+                .concepts
+                .iter()
+                .any(|c| c.alternatives.iter().any(|a| a.terms == [applies.clone()]))
+        };
+        assert!(has_apply(
+            "vem hjälper henne att söka till återvändandeprogrammet?"
+        ));
+        assert!(has_apply("kan man söka om stöd två gånger?"));
+        // Seeking support is not applying for it.
+        assert!(!has_apply("var kan hon söka stöd?"));
     }
 
     #[test]
