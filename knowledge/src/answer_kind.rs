@@ -15,7 +15,7 @@
 //! A yes/no question (*finns det ett nationellt nummer …?*, *is there a number …?*) asks whether
 //! the fact exists, and "no" is an answer: it asks for no kind.
 
-use crate::analysis::{is_number, split_words};
+use crate::analysis::{is_number, is_time_unit, split_words};
 
 /// A fact a question can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -350,41 +350,12 @@ fn has_cost(lower: &str) -> bool {
 /// A duration in lower-cased text: a number, in figures or words, followed by a unit of time
 /// (`30 dagar`, `30 dagars`, `sex månader`, `ett år`, `the 30-day period`).
 fn has_duration(lower: &str) -> bool {
-    const UNITS: &[&str] = &[
-        "timme",
-        "timmar",
-        "timmars",
-        "dygn",
-        "dygns",
-        "dag",
-        "dagar",
-        "dagars",
-        "vecka",
-        "veckor",
-        "veckors",
-        "månad",
-        "månader",
-        "månaders",
-        "år",
-        "års",
-        "hour",
-        "hours",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "year",
-        "years",
-    ];
     // Besides `is_number`: the words for one and six, which are other words elsewhere (`en`
     // the article, `sex`) but numbers before a unit of time.
     const ONE_OR_SIX: &[&str] = &["en", "ett", "sex", "one"];
     let mut previous = "";
     split_words(lower).any(|(_, w)| {
-        let duration =
-            UNITS.contains(&w) && (is_number(previous) || ONE_OR_SIX.contains(&previous));
+        let duration = is_time_unit(w) && (is_number(previous) || ONE_OR_SIX.contains(&previous));
         previous = w;
         duration
     })

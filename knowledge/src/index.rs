@@ -294,7 +294,9 @@ impl GuidanceIndex {
         let mut surface = SurfaceWords::default();
         let mut plain_spellings = PlainSpellings::default();
         // The stop words too: `lange` is `länge` (how long), `far` is `får`.
-        plain_spellings.learn(&swedish_stop_words().join(" "));
+        for word in swedish_stop_words() {
+            plain_spellings.learn_word(word);
+        }
         for (segment, seg_reader) in searcher.segment_readers().iter().enumerate() {
             let mut decoded = Vec::with_capacity(seg_reader.max_doc() as usize);
             for doc in 0..seg_reader.max_doc() {

@@ -17,7 +17,9 @@
 //! - an age under 18 (`en 16-åring`, `a 16-year-old`) is one concept that also finds `barn` and
 //!   `child` (0.9).
 
-use crate::analysis::{Analyzer, Lang, Lexicon, detect_lang, fold, split_words, stem};
+use crate::analysis::{
+    Analyzer, Lang, Lexicon, detect_lang, fold, is_time_unit, split_words, stem,
+};
 use crate::answer_kind::{self, AnswerKind};
 use crate::glossary::Glossary;
 
@@ -148,7 +150,7 @@ pub fn parse_query_with(
                     factor: TYPO_FACTOR,
                 });
             }
-            let lower = question[w.range.clone()].to_lowercase();
+            let lower = typed;
             if lang == Lang::Sv {
                 // A verb meets the noun made from it (`förlängas` finds `förlängning`), a
                 // particle verb its prefixed verb and noun (`lämnar vi över` → `överlämning`).
@@ -230,7 +232,7 @@ pub fn parse_query_with(
     Query {
         lang,
         concepts,
-        wants_quantity: wants_quantity(question),
+        wants_quantity: wants_quantity(&lower_words),
         wants_duration: wants_duration(&lower_words),
         wants: answer_kind::asked_for(question),
         about_here: about_here(&lower_words),
@@ -333,9 +335,7 @@ fn about_here(words: &[&str]) -> bool {
 }
 
 /// "hur länge/lång/många/mycket/ofta/gammal", "how long/many/much/often/old", "när", "when".
-fn wants_quantity(question: &str) -> bool {
-    let lower = question.to_lowercase();
-    let words: Vec<&str> = split_words(&lower).map(|(_, w)| w).collect();
+fn wants_quantity(words: &[&str]) -> bool {
     words.first().is_some_and(|w| *w == "när" || *w == "when")
         || words.iter().any(|w| is_measure_noun(w))
         || words
@@ -346,10 +346,6 @@ fn wants_quantity(question: &str) -> bool {
 /// "hur länge", "hur lång tid", "hur många dagar/veckor/…", "how long", "how many days", and
 /// the nouns of length (*betänketidens längd?*), in lower-cased words.
 fn wants_duration(words: &[&str]) -> bool {
-    const UNITS: &[&str] = &[
-        "timmar", "dygn", "dagar", "veckor", "månader", "år", "hours", "days", "weeks", "months",
-        "years",
-    ];
     let how = |w: &str| w == "hur" || w == "how";
     words.iter().any(|w| is_measure_noun(w))
         || words
@@ -358,7 +354,7 @@ fn wants_duration(words: &[&str]) -> bool {
         || words.windows(3).any(|p| {
             how(p[0])
                 && ((p[1] == "lång" && p[2] == "tid")
-                    || ((p[1] == "många" || p[1] == "many") && UNITS.contains(&p[2])))
+                    || ((p[1] == "många" || p[1] == "many") && is_time_unit(p[2])))
         })
 }
 
@@ -597,10 +593,12 @@ fn applying(verb: &str, after: &str, lexicon: &Lexicon) -> Option<String> {
     const SEEK: &[&str] = &[
         "söka", "söker", "sökte", "sökt", "söks", "sökas", "soka", "soker",
     ];
+    if !SEEK.contains(&verb) {
+        return None;
+    }
     let next = split_words(after).next().map(|(_, w)| w.to_lowercase())?;
-    let applies = SEEK.contains(&verb) && (next == "om" || next == "till");
     let stem = fold(&stem("ansöka", Lang::Sv));
-    (applies && lexicon.contains(&stem)).then_some(stem)
+    ((next == "om" || next == "till") && lexicon.contains(&stem)).then_some(stem)
 }
 
 /// The nouns made from the verb with the folded stem `verb`: `-ning` (`förläng` + `ning`, and
@@ -842,34 +840,22 @@ mod tests {
 
     #[test]
     fn questions_for_durations_and_numbers_are_recognised() {
-        for (q, want) in [
-            ("Hur länge gäller betänketiden?", true),
-            ("hur många dagar?", true),
-            ("När kan tillståndet förlängas?", true),
-            ("How long is the reflection period?", true),
-            ("betänketidens längd?", true),
-            ("Vem ansöker om betänketid?", false),
-            ("Hur ansöker man?", false),
+        // (question, asks for a quantity, asks how long)
+        for (q, quantity, duration) in [
+            ("Hur länge gäller betänketiden?", true, true),
+            ("hur lång tid tar det?", true, true),
+            ("hur många dagar?", true, true),
+            ("How long is the reflection period?", true, true),
+            ("betänketidens längd?", true, true),
+            ("hur många regioner finns det?", true, false),
+            ("När kan tillståndet förlängas?", true, false),
+            ("hur långt är det till boendet?", true, false),
+            ("Vem ansöker om betänketid?", false, false),
+            ("Hur ansöker man?", false, false),
         ] {
             let parsed = parse_query(q, &Lexicon::default(), &Glossary::default());
-            assert_eq!(parsed.wants_quantity, want, "{q}");
-        }
-    }
-
-    #[test]
-    fn questions_for_durations_are_told_from_other_quantities() {
-        for (q, want) in [
-            ("Hur länge gäller betänketiden?", true),
-            ("hur lång tid tar det?", true),
-            ("hur många dagar?", true),
-            ("How long is the reflection period?", true),
-            ("betänketidens längd?", true),
-            ("hur många regioner finns det?", false),
-            ("När kan tillståndet förlängas?", false),
-            ("hur långt är det till boendet?", false),
-        ] {
-            let parsed = parse_query(q, &Lexicon::default(), &Glossary::default());
-            assert_eq!(parsed.wants_duration, want, "{q}");
+            assert_eq!(parsed.wants_quantity, quantity, "{q}");
+            assert_eq!(parsed.wants_duration, duration, "{q}");
         }
     }
 

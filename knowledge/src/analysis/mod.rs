@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 pub use compound::Lexicon;
 pub use lang::{Lang, detect_lang};
 pub use stopwords::{is_stop_word, light_verb, relation_word, swedish_stop_words};
-pub use words::{is_number, split_words};
+pub use words::{is_number, is_time_unit, split_words};
 
 /// The forms of one word that go into the index.
 #[derive(Debug, Clone, PartialEq)]

@@ -23,6 +23,40 @@ pub fn split_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// A unit of time, lower-cased, Swedish or English (`dagar`, `dagars`, `months`): after a number
+/// it makes a duration (`30 dagar`), after *hur många* it asks for one.
+pub fn is_time_unit(word: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "timme",
+        "timmar",
+        "timmars",
+        "dygn",
+        "dygns",
+        "dag",
+        "dagar",
+        "dagars",
+        "vecka",
+        "veckor",
+        "veckors",
+        "månad",
+        "månader",
+        "månaders",
+        "år",
+        "års",
+        "hour",
+        "hours",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+    ];
+    UNITS.contains(&word)
+}
+
 /// Whether `word` is a number: digits (`30`, `112`) or a number word (`sju`, `tolv`, `seven`).
 /// *sex* is left out: in this field it is more often the word than the number.
 pub fn is_number(word: &str) -> bool {
