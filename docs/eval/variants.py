@@ -36,9 +36,22 @@ def with_slip(question: str, rng: random.Random) -> str:
 
 
 def main() -> None:
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
     source, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
+    if not out_dir.is_dir():
+        sys.exit(f"{out_dir}: no such folder; create it first (nothing was written)")
     rng = random.Random(7)
-    lines = [json.loads(l) for l in source.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = []
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            question = json.loads(line)
+            question["q"]
+        except (ValueError, KeyError, TypeError) as e:
+            sys.exit(f"{source}:{number}: not a question line ({e!r}); nothing was written")
+        lines.append(question)
     for name, change in [("plain", lambda q: q.translate(PLAIN)), ("typo", lambda q: with_slip(q, rng))]:
         out = out_dir / f"{source.stem}.{name}.jsonl"
         with out.open("w", encoding="utf-8") as f:
