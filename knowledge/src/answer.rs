@@ -312,6 +312,7 @@ impl Answerer {
                 address,
                 evidence,
                 within_document: evidence + W_ECHO * echo * scope_factor,
+                introduction: section.introduces_document && echo == 0.0,
                 coverage,
                 missed,
             };
@@ -679,6 +680,9 @@ struct Candidate<'r> {
     evidence: f32,
     /// The evidence with the heading's echo of the question: orders a document's sections.
     within_document: f32,
+    /// An introduction to its document (`Om översikten`) whose heading the question does not
+    /// echo: it comes after the document's other sections.
+    introduction: bool,
     /// Share of the question's weight it covers.
     coverage: f32,
     /// How many of the question's topic concepts it misses altogether.
@@ -702,12 +706,16 @@ fn order_within_documents(ranked: &mut [Candidate<'_>], fewest_missed_first: boo
         let mut sections = places.clone();
         // Stable: sections the echo cannot tell apart keep the evidence's order.
         let missed = |i: usize| by_evidence[i].missed * usize::from(fewest_missed_first);
+        let introduction = |i: usize| by_evidence[i].introduction;
         sections.sort_by(|&a, &b| {
-            missed(a).cmp(&missed(b)).then(
-                by_evidence[b]
-                    .within_document
-                    .total_cmp(&by_evidence[a].within_document),
-            )
+            introduction(a)
+                .cmp(&introduction(b))
+                .then(missed(a).cmp(&missed(b)))
+                .then(
+                    by_evidence[b]
+                        .within_document
+                        .total_cmp(&by_evidence[a].within_document),
+                )
         });
         for (&place, &section) in places.iter().zip(&sections) {
             placed[place] = true;
@@ -773,6 +781,7 @@ mod tests {
             heading_terms: Box::new([]),
             heading_words: HeadingWords::default(),
             facts: crate::answer_kind::Facts::default(),
+            introduces_document: false,
         }
     }
 
@@ -784,6 +793,7 @@ mod tests {
             address: tantivy::DocAddress::new(0, 0),
             evidence,
             within_document,
+            introduction: false,
             coverage: evidence,
             missed: 0,
         };

@@ -26,7 +26,7 @@ use crate::analysis::{
 };
 use crate::answer_kind::Facts;
 use crate::document::Document;
-use crate::heading_echo::HeadingWords;
+use crate::heading_echo::{HeadingWords, introduces_its_document};
 use crate::plain_typing::PlainSpellings;
 
 /// Name of the file that names the generation in service.
@@ -199,6 +199,8 @@ pub struct Ranking {
     pub heading_words: HeadingWords,
     /// The kinds of fact its heading and text hold (a phone number, opening hours).
     pub facts: Facts,
+    /// Whether its heading introduces the document itself (`Om översikten`).
+    pub introduces_document: bool,
 }
 
 /// The id of `term` in `vocabulary`, given the next id if it has none yet.
@@ -320,6 +322,7 @@ impl GuidanceIndex {
                     .entry(r.doc.clone())
                     .or_insert_with(|| HeadingWords::subject(&r.title, r.lang, &mut analyzer));
                 decoded.push(Ranking {
+                    introduces_document: introduces_its_document(&r.heading),
                     facts: Facts::of_text(&r.heading).and(Facts::of_text(&r.text)),
                     terms: term_ids(&mut vocabulary, &r.terms),
                     heading_terms: term_ids(&mut vocabulary, &r.heading_terms),

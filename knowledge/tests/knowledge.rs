@@ -794,3 +794,32 @@ fn a_question_of_how_long_prefers_the_section_that_states_a_duration() {
         "Vad stödprogrammet är"
     );
 }
+
+#[test]
+fn a_section_introducing_its_document_comes_after_the_section_that_answers() {
+    // The introduction names everything the overview touches on, so it holds more of the
+    // question's words than the section that answers it.
+    let a = answerer_of(
+        "+++\nid = \"hedersvald\"\ntitle = \"Stöd vid hedersrelaterat våld\"\nlang = \"sv\"\n+++\n\n\
+         ## Om översikten\nDen här översikten beskriver vart yrkesverksamma kan ringa för stöd när \
+         någon kan vara utsatt för hedersrelaterat våld av sin familj, hur uppgifter kontrolleras \
+         och vad polisen och socialtjänsten gör. Den ersätter inte kommunens egen rutin.\n\n\
+         ## Akut läge och skydd\nKontakta aldrig familjen för att kontrollera uppgifter om den \
+         utsatta: det kan öka risken. Gör en riskbedömning och kontakta polisen vid fara.\n\n\
+         ## Stödlinjer\nKvinnofridslinjen och Brottsofferjouren ger råd per telefon.\n",
+    );
+    assert_eq!(
+        best(
+            &a,
+            "ska vi ringa hennes familj och kontrollera uppgifterna?",
+            None
+        )
+        .1,
+        "Akut läge och skydd"
+    );
+    // Asked about the overview itself, the introduction answers.
+    assert_eq!(
+        best(&a, "vad beskriver översikten?", None).1,
+        "Om översikten"
+    );
+}
