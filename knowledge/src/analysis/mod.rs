@@ -229,9 +229,16 @@ pub fn stem(lower: &str, lang: Lang) -> String {
     // Snowball strips the definite neuter `-et` only after a single consonant (`beslutet`), so
     // `tillståndet`, `ärendet` and `samtycket` keep it and never meet `tillstånd`, `ärende`,
     // `samtycke`: strip it after two consonants too, in words long enough to be inflected
-    // (`barnet`, `fallet`).
+    // (`barnet`, `fallet`). What is left keeps four letters at least: `internet` is no
+    // definite form, and stemmed past `intern` it would meet `inte`.
     if lang == Lang::Sv && stem.chars().count() >= 6 && after_two_consonants(&stem, "et") {
-        stem = stemmer.stem(&stem[..stem.len() - 2]).into_owned();
+        let rest = &stem[..stem.len() - 2];
+        let shorter = stemmer.stem(rest);
+        stem = if shorter.chars().count() >= 4 {
+            shorter.into_owned()
+        } else {
+            rest.to_owned()
+        };
     }
     if lang == Lang::Sv && stem.len() > 6 && stem.ends_with("tor") {
         stem.truncate(stem.len() - 2);
@@ -338,6 +345,17 @@ mod tests {
                 "{a} ~ {b}"
             );
         }
+    }
+
+    #[test]
+    fn words_that_only_look_inflected_keep_their_own_stem() {
+        let lex = Lexicon::default();
+        // `internet` ends like `barnet` but is no definite form: stemmed as one, it met `inte`.
+        assert_ne!(
+            folded_terms("internet", Lang::Sv, &lex),
+            folded_terms("inte", Lang::Sv, &lex)
+        );
+        assert_eq!(folded_terms("internet", Lang::Sv, &lex), ["intern"]);
     }
 
     #[test]
