@@ -391,7 +391,9 @@ fn everyday_words_find_the_official_ones() {
          ## Vanliga tecken\nTecken kan vara att barnet saknar pass, inte går i skolan eller bor \
          hos vuxna som inte är föräldrar.\n\n\
          ## Om du ser tecken\nKonfrontera inte barnet i närvaro av vuxna som kan kontrollera \
-         det. Kontakta socialtjänsten.\n",
+         det. Kontakta socialtjänsten.\n\n\
+         ## Uppsökande arbete\nFältarbetare söker upp barn via internet, i forum där vuxna \
+         tar kontakt med dem.\n",
     );
     assert_eq!(
         best(&a, "hur pratar man med ett barn?", None).1,
@@ -419,6 +421,11 @@ fn everyday_words_find_the_official_ones() {
     assert_eq!(
         best(&a, "vad gör jag om jag upptäcker tecken?", None).1,
         "Om du ser tecken"
+    );
+    // Social media are the internet.
+    assert_eq!(
+        best(&a, "vad gör fältarbetarna på sociala medier?", None).1,
+        "Uppsökande arbete"
     );
 }
 
