@@ -342,7 +342,7 @@ impl Answerer {
         let Some(best) = ranked.first() else {
             if let Some(kind) = no_fact {
                 out.decline = Some(Decline::NoFact(kind));
-                out.nearest = self.shown(&searcher, &without_fact, None, today)?;
+                out.nearest = self.shown(&without_fact, None, today)?;
             }
             return Ok(out);
         };
@@ -396,14 +396,14 @@ impl Answerer {
         match &out.decline {
             None => {
                 let passages = Some((&mut analyzer, &query, weights.as_slice()));
-                out.answers = self.shown(&searcher, &picks(MAX_ANSWERS), passages, today)?;
+                out.answers = self.shown(&picks(MAX_ANSWERS), passages, today)?;
             }
             // Sections that hold the fact are about something else: the nearest are those
             // about the question that lack it.
             Some(Decline::NoFact(_)) => {
-                out.nearest = self.shown(&searcher, &without_fact, None, today)?;
+                out.nearest = self.shown(&without_fact, None, today)?;
             }
-            Some(_) => out.nearest = self.shown(&searcher, &picks(NEAREST), None, today)?,
+            Some(_) => out.nearest = self.shown(&picks(NEAREST), None, today)?,
         }
         Ok(out)
     }
@@ -413,14 +413,13 @@ impl Answerer {
     /// but not quoted.
     fn shown(
         &self,
-        searcher: &Searcher,
         picks: &[(tantivy::DocAddress, f32, f32)],
         mut passages: Option<(&mut Analyzer<'_>, &Query, &[f32])>,
         today: Date,
     ) -> Result<Vec<Answer>, IndexError> {
         let mut out = Vec::with_capacity(picks.len());
         for &(address, score, coverage) in picks {
-            let section = self.index.record(searcher, address)?;
+            let section = self.index.record(address)?.clone();
             let passage = match passages.as_mut() {
                 Some((analyzer, query, weights)) => select_passage(
                     &section.text,

@@ -72,7 +72,8 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
     }
 }
 
-/// What is stored per section: everything an answer shows, plus the terms used to rank it.
+/// What is stored per section: everything an answer shows, plus the terms used to rank it
+/// (which are read when the index opens; the records an open index hands out leave them empty).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SectionRecord {
     /// Document id.
@@ -166,6 +167,11 @@ pub struct GuidanceIndex {
     /// decoding the stored JSON of every candidate per question was a third of answering.
     /// A generation never changes once built, so this cannot go stale.
     rankings: Vec<Vec<Ranking>>,
+    /// What an answer shows of each section (its terms left out), by segment and document,
+    /// decoded once at open like [`Ranking`]: reading the five shown sections from the doc
+    /// store per question took a seventh of answering.
+    /// Guidance corpora are small: a section of 70 words keeps about 1 kB here.
+    shown: Vec<Vec<SectionRecord>>,
     /// Term → id, for the term ids of [`Ranking`].
     vocabulary: HashMap<String, u32>,
     /// Municipality → ids of the documents that are its local routines.
@@ -293,6 +299,7 @@ impl GuidanceIndex {
         // Each document's title, read once for the echo of all its headings.
         let mut subjects: HashMap<String, Vec<String>> = HashMap::new();
         let mut rankings = Vec::with_capacity(searcher.segment_readers().len());
+        let mut shown = Vec::with_capacity(searcher.segment_readers().len());
         let mut surface = SurfaceWords::default();
         let mut plain_spellings = PlainSpellings::default();
         // The stop words too: `lange` is `länge` (how long), `far` is `får`.
@@ -301,8 +308,9 @@ impl GuidanceIndex {
         }
         for (segment, seg_reader) in searcher.segment_readers().iter().enumerate() {
             let mut decoded = Vec::with_capacity(seg_reader.max_doc() as usize);
+            let mut records = Vec::with_capacity(seg_reader.max_doc() as usize);
             for doc in 0..seg_reader.max_doc() {
-                let r = read_record(
+                let mut r = read_record(
                     &searcher,
                     fields,
                     location.as_deref(),
@@ -321,11 +329,14 @@ impl GuidanceIndex {
                 let subject = subjects
                     .entry(r.doc.clone())
                     .or_insert_with(|| HeadingWords::subject(&r.title, r.lang, &mut analyzer));
+                let terms = std::mem::take(&mut r.terms);
+                let heading_terms = std::mem::take(&mut r.heading_terms);
+                records.push(r.clone());
                 decoded.push(Ranking {
                     introduces_document: introduces_its_document(&r.heading),
                     facts: Facts::of_text(&r.heading).and(Facts::of_text(&r.text)),
-                    terms: term_ids(&mut vocabulary, &r.terms),
-                    heading_terms: term_ids(&mut vocabulary, &r.heading_terms),
+                    terms: term_ids(&mut vocabulary, &terms),
+                    heading_terms: term_ids(&mut vocabulary, &heading_terms),
                     heading_words: HeadingWords::new(
                         &r.heading,
                         subject,
@@ -342,6 +353,7 @@ impl GuidanceIndex {
                 });
             }
             rankings.push(decoded);
+            shown.push(records);
         }
         vocabulary.shrink_to_fit();
         drop(analyzer);
@@ -357,6 +369,7 @@ impl GuidanceIndex {
             sections,
             location,
             rankings,
+            shown,
             vocabulary,
             local_routines,
             forms_cache: FormsCache::default(),
@@ -421,10 +434,7 @@ impl GuidanceIndex {
         self.rankings
             .get(address.segment_ord as usize)
             .and_then(|seg| seg.get(address.doc_id as usize))
-            .ok_or_else(|| IndexError::Damaged {
-                path: self.location.clone().unwrap_or_default(),
-                why: format!("no stored section at {address:?}"),
-            })
+            .ok_or_else(|| self.no_section(address))
     }
 
     /// Word analyses shared by the questions answered from this index.
@@ -437,25 +447,24 @@ impl GuidanceIndex {
         self.vocabulary.get(term).copied()
     }
 
-    /// Reads the stored record of a hit.
-    pub fn record(
-        &self,
-        searcher: &tantivy::Searcher,
-        address: tantivy::DocAddress,
-    ) -> Result<SectionRecord, IndexError> {
-        read_record(searcher, self.fields, self.location.as_deref(), address)
+    /// What an answer shows of a hit (its terms left out).
+    pub fn record(&self, address: tantivy::DocAddress) -> Result<&SectionRecord, IndexError> {
+        self.shown
+            .get(address.segment_ord as usize)
+            .and_then(|seg| seg.get(address.doc_id as usize))
+            .ok_or_else(|| self.no_section(address))
     }
 
-    /// Every stored section, in index order (for listings; guidance corpora are small).
+    /// Every section as an answer shows it, in index order (for listings).
     pub fn all_sections(&self) -> Result<Vec<SectionRecord>, IndexError> {
-        let searcher = self.searcher();
-        let mut out = Vec::with_capacity(self.section_count());
-        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-            for doc in reader.doc_ids_alive() {
-                out.push(self.record(&searcher, tantivy::DocAddress::new(segment as u32, doc))?);
-            }
+        Ok(self.shown.iter().flatten().cloned().collect())
+    }
+
+    fn no_section(&self, address: tantivy::DocAddress) -> IndexError {
+        IndexError::Damaged {
+            path: self.location.clone().unwrap_or_default(),
+            why: format!("no stored section at {address:?}"),
         }
-        Ok(out)
     }
 }
 
