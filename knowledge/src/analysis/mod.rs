@@ -396,6 +396,8 @@ mod tests {
         // Every tense of a light verb, and verb particles, are function words.
         let terms = folded_terms("vem har blivit kallad, vem skickar in den", Lang::Sv, &lex);
         assert_eq!(terms, ["kall", "skick"]);
+        let terms = folded_terms("she gets a lawyer", Lang::En, &lex);
+        assert_eq!(terms, ["lawyer"]);
     }
 
     #[test]

@@ -229,8 +229,8 @@ const ENGLISH: &[&str] = &[
     "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
     "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
     "yours", "s", "t", "per", "don", "what's", "whats", "someone", "somebody", "anyone", "get",
-    "got", "there's", "let", "may", "might", "shall", "one", "ever", "long", "often", "much",
-    "many", // Hedges of a question: "I think …".
+    "gets", "got", "getting", "gotten", "there's", "let", "may", "might", "shall", "one", "ever",
+    "long", "often", "much", "many", // Hedges of a question: "I think …".
     "think", "believe", "suppose", "guess",
 ];
 
@@ -306,7 +306,7 @@ const LIGHT_VERBS: &[(&str, &[&str])] = &[
         ],
     ),
     ("want", &["vill", "ville", "velat"]),
-    ("get", &["get", "got"]),
+    ("get", &["get", "gets", "got", "getting", "gotten"]),
 ];
 
 /// The lemma of `lower` when it is a light or modal verb of [`LIGHT_VERBS`].
