@@ -422,6 +422,11 @@ fn everyday_words_find_the_official_ones() {
         best(&a, "vad gör jag om jag upptäcker tecken?", None).1,
         "Om du ser tecken"
     );
+    // A girl or a boy is a child.
+    assert_eq!(
+        best(&a, "hur pratar jag med en pojke?", None).1,
+        "Samtal med barn"
+    );
     // Social media are the internet.
     assert_eq!(
         best(&a, "vad gör fältarbetarna på sociala medier?", None).1,
