@@ -97,7 +97,9 @@ impl<'l> Analyzer<'l> {
                 .cloned()
         });
         let forms = match shared_hit {
-            Some(found) => found,
+            // Found in the shared cache: remembering it here too would cost an allocation per
+            // word for an analyzer that mostly sees each word once (one question's passages).
+            Some(found) => return found,
             None => {
                 let forms = word_forms(lower, lang, self.lexicon).map(Arc::new);
                 if let Some(shared) = self.shared {
