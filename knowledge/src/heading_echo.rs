@@ -80,7 +80,7 @@ enum HeadingWord {
 }
 
 /// Nouns (lower-case, as a heading writes them) for a document itself: `Om översikten`,
-/// `Om den här rutinen`, `About this guide`.
+/// `Om den här rutinen`, `About this guide` (`manual` and `guide` serve both languages).
 const DOCUMENT_NOUNS: &[&str] = &[
     "översikt",
     "översikten",
@@ -105,7 +105,6 @@ const DOCUMENT_NOUNS: &[&str] = &[
     "overview",
     "document",
     "routine",
-    "manual",
     "guidance",
     "handbook",
     "page",
