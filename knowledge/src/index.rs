@@ -331,7 +331,6 @@ impl GuidanceIndex {
                     .or_insert_with(|| HeadingWords::subject(&r.title, r.lang, &mut analyzer));
                 let terms = std::mem::take(&mut r.terms);
                 let heading_terms = std::mem::take(&mut r.heading_terms);
-                records.push(r.clone());
                 decoded.push(Ranking {
                     introduces_document: introduces_its_document(&r.heading),
                     facts: Facts::of_text(&r.heading).and(Facts::of_text(&r.text)),
@@ -344,13 +343,15 @@ impl GuidanceIndex {
                         &mut analyzer,
                         |t| term_id(&mut vocabulary, t),
                     ),
-                    doc: r.doc,
-                    heading: r.heading,
+                    doc: r.doc.clone(),
+                    heading: r.heading.clone(),
                     lang: r.lang,
-                    municipalities: r.municipalities,
-                    regions: r.regions,
-                    about: r.about,
+                    municipalities: r.municipalities.clone(),
+                    regions: r.regions.clone(),
+                    about: r.about.clone(),
                 });
+                // The record itself, text and all, is what answers show.
+                records.push(r);
             }
             rankings.push(decoded);
             shown.push(records);
