@@ -6,6 +6,7 @@ pub mod answer;
 pub mod answer_kind;
 pub mod baseline;
 pub mod document;
+pub mod embed;
 pub mod eval;
 pub mod gate;
 pub mod heading_echo;
