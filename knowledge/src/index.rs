@@ -28,11 +28,14 @@ use crate::answer_kind::Facts;
 use crate::document::Document;
 use crate::heading_echo::{HeadingWords, introduces_its_document};
 use crate::plain_typing::PlainSpellings;
+use crate::vectors::{EmbedCounts, SectionVectors, Semantics, VectorError, passage_text};
 
 /// Name of the file that names the generation in service.
 const CURRENT: &str = "CURRENT";
 /// The compound lexicon, next to the tantivy files of a generation.
 const LEXICON_FILE: &str = "lexicon.tsv";
+/// The section vectors, next to the tantivy files of a generation.
+const VECTORS_FILE: &str = "vectors.bin";
 /// Indexing memory budget.
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
 /// Generations kept besides the current one (for rollback).
@@ -63,6 +66,9 @@ pub enum IndexError {
     /// Nothing to index.
     #[error("no guidance to index: every file was rejected or the folders are empty")]
     Empty,
+    /// Section vectors could not be computed, stored or read.
+    #[error("{0}")]
+    Vectors(#[from] VectorError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -103,6 +109,9 @@ pub struct SectionRecord {
     pub review_by: Option<String>,
     /// PDF page.
     pub page: Option<u32>,
+    /// The section's place in write order: its row in the generation's [`SectionVectors`].
+    #[serde(default)]
+    pub row: u32,
     /// Folded terms of heading path, title and text (with compound parts), sorted, unique.
     pub terms: Vec<String>,
     /// Folded terms of the heading path only, sorted, unique.
@@ -172,6 +181,10 @@ pub struct GuidanceIndex {
     /// store per question took a seventh of answering.
     /// Guidance corpora are small: a section of 70 words keeps about 1 kB here.
     shown: Vec<Vec<SectionRecord>>,
+    /// One vector per section, by the section's `row`.
+    vectors: SectionVectors,
+    /// What building this index embedded.
+    embed_counts: EmbedCounts,
     /// Term → id, for the term ids of [`Ranking`].
     vocabulary: HashMap<String, u32>,
     /// Municipality → ids of the documents that are its local routines.
@@ -228,27 +241,37 @@ fn term_ids(vocabulary: &mut HashMap<String, u32>, terms: &[String]) -> Box<[u32
 }
 
 impl GuidanceIndex {
-    /// Builds an index of `docs` in memory (tests, benchmarks, one-off questions).
-    pub fn build_in_memory(docs: &[Document]) -> Result<GuidanceIndex, IndexError> {
+    /// Builds an index of `docs` in memory (tests, benchmarks, one-off questions), with a
+    /// vector for every section from `semantics`.
+    pub fn build_in_memory(
+        docs: &[Document],
+        semantics: &Semantics,
+    ) -> Result<GuidanceIndex, IndexError> {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_ram(schema);
         let lexicon = build_lexicon(docs);
-        write_sections(&index, fields, &lexicon, docs)?;
-        GuidanceIndex::from_parts(index, fields, lexicon, None)
+        let passages = write_sections(&index, fields, &lexicon, docs)?;
+        let (vectors, counts) = semantics.vectors(&passages)?;
+        GuidanceIndex::from_parts(index, fields, lexicon, vectors, counts, None)
     }
 
-    /// Builds an index of `docs` under `root` in a new generation and puts it in service
-    /// atomically. Until the swap, the previous generation keeps serving; on error it stays.
-    pub fn build_on_disk(root: &Path, docs: &[Document]) -> Result<GuidanceIndex, IndexError> {
+    /// Builds an index of `docs` under `root` in a new generation, with a vector for every
+    /// section from `semantics`, and puts it in service atomically. Until the swap, the
+    /// previous generation keeps serving; on error it stays.
+    pub fn build_on_disk(
+        root: &Path,
+        docs: &[Document],
+        semantics: &Semantics,
+    ) -> Result<GuidanceIndex, IndexError> {
         if docs.is_empty() {
             return Err(IndexError::Empty);
         }
         std::fs::create_dir_all(root).map_err(io_err(root))?;
         let generation = format!("gen-{}", next_generation(root)?);
         let dir = root.join(&generation);
-        let built = build_generation(&dir, docs);
-        let lexicon = match built {
-            Ok(lexicon) => lexicon,
+        let built = build_generation(&dir, docs, semantics);
+        let (lexicon, vectors, counts) = match built {
+            Ok(built) => built,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dir);
                 return Err(e);
@@ -260,7 +283,7 @@ impl GuidanceIndex {
         remove_old_generations(root, &generation);
         let index = Index::open_in_dir(&dir)?;
         let fields = Fields::from_schema(&index.schema())?;
-        GuidanceIndex::from_parts(index, fields, lexicon, Some(dir))
+        GuidanceIndex::from_parts(index, fields, lexicon, vectors, counts, Some(dir))
     }
 
     /// Opens the generation in service under `root`.
@@ -276,15 +299,19 @@ impl GuidanceIndex {
         let text = std::fs::read_to_string(&lexicon_path).map_err(io_err(&lexicon_path))?;
         let lexicon = Lexicon::from_text(&text)
             .map_err(|line| damaged(format!("{LEXICON_FILE} line {line}")))?;
+        let vectors = SectionVectors::load(&dir.join(VECTORS_FILE))?;
         let index = Index::open_in_dir(&dir)?;
         let fields = Fields::from_schema(&index.schema()).map_err(|e| damaged(e.to_string()))?;
-        GuidanceIndex::from_parts(index, fields, lexicon, Some(dir))
+        let counts = EmbedCounts::default();
+        GuidanceIndex::from_parts(index, fields, lexicon, vectors, counts, Some(dir))
     }
 
     fn from_parts(
         index: Index,
         fields: Fields,
         lexicon: Lexicon,
+        vectors: SectionVectors,
+        embed_counts: EmbedCounts,
         location: Option<PathBuf>,
     ) -> Result<GuidanceIndex, IndexError> {
         let reader = index
@@ -293,6 +320,12 @@ impl GuidanceIndex {
             .try_into()?;
         let searcher = reader.searcher();
         let sections = searcher.num_docs() as usize;
+        if vectors.len() != sections {
+            return Err(IndexError::Damaged {
+                path: location.clone().unwrap_or_default(),
+                why: format!("{} section vectors for {sections} sections", vectors.len()),
+            });
+        }
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
         let mut analyzer = Analyzer::new(&lexicon);
         let mut local_routines: HashMap<String, Vec<String>> = HashMap::new();
@@ -316,6 +349,12 @@ impl GuidanceIndex {
                     location.as_deref(),
                     tantivy::DocAddress::new(segment as u32, doc),
                 )?;
+                if r.row as usize >= sections {
+                    return Err(IndexError::Damaged {
+                        path: location.clone().unwrap_or_default(),
+                        why: format!("section row {} of {sections}", r.row),
+                    });
+                }
                 for m in &r.municipalities {
                     let docs = local_routines.entry(m.clone()).or_default();
                     if !docs.contains(&r.doc) {
@@ -371,6 +410,8 @@ impl GuidanceIndex {
             location,
             rankings,
             shown,
+            vectors,
+            embed_counts,
             vocabulary,
             local_routines,
             forms_cache: FormsCache::default(),
@@ -456,6 +497,22 @@ impl GuidanceIndex {
             .ok_or_else(|| self.no_section(address))
     }
 
+    /// The vector of a hit's section.
+    pub fn section_vector(&self, address: tantivy::DocAddress) -> Result<&[f32], IndexError> {
+        let row = self.record(address)?.row as usize;
+        self.vectors.get(row).ok_or_else(|| self.no_section(address))
+    }
+
+    /// Every section's vector, by [`SectionRecord::row`].
+    pub fn vectors(&self) -> &SectionVectors {
+        &self.vectors
+    }
+
+    /// What building this index embedded and what it found cached (zero for an opened one).
+    pub fn embed_counts(&self) -> EmbedCounts {
+        self.embed_counts
+    }
+
     /// Every section as an answer shows it, in index order (for listings).
     pub fn all_sections(&self) -> Result<Vec<SectionRecord>, IndexError> {
         Ok(self.shown.iter().flatten().cloned().collect())
@@ -486,15 +543,21 @@ fn read_record(
     })
 }
 
-fn build_generation(dir: &Path, docs: &[Document]) -> Result<Lexicon, IndexError> {
+fn build_generation(
+    dir: &Path,
+    docs: &[Document],
+    semantics: &Semantics,
+) -> Result<(Lexicon, SectionVectors, EmbedCounts), IndexError> {
     std::fs::create_dir(dir).map_err(io_err(dir))?;
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_dir(dir, schema)?;
     let lexicon = build_lexicon(docs);
-    write_sections(&index, fields, &lexicon, docs)?;
+    let passages = write_sections(&index, fields, &lexicon, docs)?;
     let path = dir.join(LEXICON_FILE);
     std::fs::write(&path, lexicon.to_text()).map_err(io_err(&path))?;
-    Ok(lexicon)
+    let (vectors, counts) = semantics.vectors(&passages)?;
+    vectors.save(&dir.join(VECTORS_FILE))?;
+    Ok((lexicon, vectors, counts))
 }
 
 fn next_generation(root: &Path) -> Result<u64, IndexError> {
@@ -552,12 +615,15 @@ pub fn build_lexicon(docs: &[Document]) -> Lexicon {
     lexicon
 }
 
+/// Writes every section as a tantivy document and returns their passage texts (for vectors),
+/// in write order: the `row` of each record.
 fn write_sections(
     index: &Index,
     fields: Fields,
     lexicon: &Lexicon,
     docs: &[Document],
-) -> Result<(), IndexError> {
+) -> Result<Vec<String>, IndexError> {
+    let mut passages = Vec::new();
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_BYTES)?;
     let mut analyzer = Analyzer::new(lexicon);
     for doc in docs {
@@ -601,6 +667,7 @@ fn write_sections(
                 updated: doc.updated.map(|d| d.to_string()),
                 review_by: doc.review_by.map(|d| d.to_string()),
                 page: section.page,
+                row: passages.len() as u32,
                 terms: terms.into_iter().collect(),
                 heading_terms: heading_terms.into_iter().collect(),
             };
@@ -627,11 +694,18 @@ fn write_sections(
                 serde_json::to_string(&record).expect("a record serialises"),
             );
             writer.add_document(tdoc)?;
+            let headings: Vec<&str> = section
+                .parents
+                .iter()
+                .chain([&section.heading])
+                .map(String::as_str)
+                .collect();
+            passages.push(passage_text(&doc.title, &headings, &section.text));
         }
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    Ok(())
+    Ok(passages)
 }
 
 /// Which spelling of a term a field holds.

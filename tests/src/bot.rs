@@ -93,6 +93,8 @@ require_encryption = {enc}
 messages_per_minute = {rate}
 [guidance]
 dirs = [{guidance}]
+[knowledge]
+cache_dir = {cache:?}
 "#,
             data = d.join("data").display().to_string(),
             hs = synapse.url,
@@ -104,6 +106,7 @@ dirs = [{guidance}]
             enc = options.require_encryption,
             rate = options.messages_per_minute,
             guidance = list(&guidance),
+            cache = crate::target_dir().join("lots-cache").display().to_string(),
         );
         std::fs::write(d.join("lots.toml"), config).expect("config file");
         let mut bot = Bot {

@@ -31,6 +31,7 @@ pub fn run(args: &GuidanceArgs) -> anyhow::Result<ExitCode> {
             dirs: args.guidance.clone(),
             data_dir: args.data_dir.clone(),
             glossary: load_glossary(args.glossary.as_deref())?,
+            semantics: super::model::open_semantics(&args.model)?,
         },
         db.clone(),
     )?;

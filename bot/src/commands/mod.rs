@@ -7,6 +7,7 @@ mod chat;
 mod check_config;
 mod eval;
 mod guidance;
+mod model;
 mod run;
 
 use std::path::Path;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use lots_knowledge::{Answerer, Glossary, GuidanceIndex, LoadReport, Places, load_dirs};
 
-use crate::cli::{Command, GuidanceArgs, GuidanceCommand};
+use crate::cli::{Command, GuidanceArgs, GuidanceCommand, ModelCommand};
 
 /// The glossary admins edit, used when present.
 const CONFIG_GLOSSARY: &str = "config/glossary.toml";
@@ -39,7 +40,20 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Guidance {
             command: GuidanceCommand::Check { dirs },
         } => Ok(guidance::check(&dirs)),
-        Command::Bench { sections, queries } => bench::run(sections, queries),
+        Command::Embed { passage, model } => model::embed(passage, &model),
+        Command::Model {
+            command: ModelCommand::Install { file, cache_dir },
+        } => model::install(&file, cache_dir.as_deref()),
+        Command::Bench {
+            sections,
+            queries,
+            model,
+        } => bench::run(sections, queries, &model),
+        Command::BenchEmbed {
+            texts,
+            rounds,
+            model,
+        } => bench::embedder(&texts, rounds, &model),
         Command::BenchReminders { count, due } => bench_reminders::run(count, due),
     }
 }
@@ -64,12 +78,14 @@ fn open_answerer(args: &GuidanceArgs) -> anyhow::Result<(Answerer, LoadReport)> 
             dirs.join(", ")
         );
     }
+    let semantics = model::open_semantics(&args.model)?;
     let root = args.data_dir.join("index");
-    let index = GuidanceIndex::build_on_disk(&root, &report.documents)
+    let index = GuidanceIndex::build_on_disk(&root, &report.documents, &semantics)
         .with_context(|| format!("building the search index in {}", root.display()))?;
     tracing::info!(
         documents = report.documents.len(),
         sections = index.section_count(),
+        embedded = index.embed_counts().embedded,
         "guidance indexed"
     );
     Ok((Answerer::new(index, glossary, places), report))

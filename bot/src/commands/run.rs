@@ -19,6 +19,10 @@ pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
             dirs: config.guidance.dirs.clone(),
             data_dir: config.data_dir.clone(),
             glossary: load_glossary(config.guidance.glossary.as_deref())?,
+            semantics: super::model::open_semantics(&crate::cli::ModelArgs {
+                model: config.knowledge.model.clone(),
+                cache_dir: config.knowledge.cache_dir.clone(),
+            })?,
         },
         db.clone(),
     )?;

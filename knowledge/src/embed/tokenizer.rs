@@ -1,11 +1,16 @@
 //! XLM-RoBERTa's SentencePiece unigram tokenizer, as the model file stores it.
 //!
-//! A text is put in Unicode NFC, each code point is replaced by the file's normalisation map
-//! (control characters dropped, tabs and newlines to spaces, compatibility forms folded), runs
+//! Each code point is replaced by the file's normalisation map (control characters dropped,
+//! tabs and newlines to spaces, compatibility forms folded), runs
 //! of spaces become one, a space is put in front unless there is one, and every space becomes
 //! the metaspace `▁`. The pieces are then chosen by Viterbi: the split whose pieces' scores
 //! (log-probabilities) sum highest. A character no piece covers becomes `<unk>`, at the lowest
 //! piece score minus 10, as in the reference engine.
+//!
+//! The map works code point by code point, so it cannot compose a letter typed as a base and a
+//! combining mark (`a` + `◌̊`); the reference engine leaves such text as it is, and so does
+//! this tokenizer, so that both give the same vectors. Lots composes its texts (NFC) before
+//! they reach the model ([`crate::vectors::passage_text`], [`crate::vectors::query_text`]).
 
 use std::collections::HashMap;
 

