@@ -330,10 +330,20 @@ dirs = ["config/guidance"]
 
 #[test]
 fn embed_prints_one_vector_of_unit_length_per_line() {
-    let out = lots(&["embed"], Some("Hur lång är betänketiden?\nWho pays for the interpreter?\n"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = lots(
+        &["embed"],
+        Some("Hur lång är betänketiden?\nWho pays for the interpreter?\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let vectors: Vec<Vec<f32>> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let vectors: Vec<Vec<f32>> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(vectors.len(), 2);
     for v in &vectors {
         assert_eq!(v.len(), 384);
@@ -362,8 +372,14 @@ fn a_model_file_that_is_not_the_pinned_one_is_refused_with_both_ways_out() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1571fc98"), "names the expected hash: {stderr}");
-    assert!(stderr.contains("lots model install") && stderr.contains("[knowledge] model"), "{stderr}");
+    assert!(
+        stderr.contains("1571fc98"),
+        "names the expected hash: {stderr}"
+    );
+    assert!(
+        stderr.contains("lots model install") && stderr.contains("[knowledge] model"),
+        "{stderr}"
+    );
     assert!(!lots_knowledge::embed::install::cached_model_path(&cache).exists());
 
     // The same file given as the model of a command: the command stops, saying why.
@@ -372,7 +388,11 @@ fn a_model_file_that_is_not_the_pinned_one_is_refused_with_both_ways_out() {
         .arg(&fake)
         .arg("--cache-dir")
         .arg(&cache)
-        .args(["--data-dir", dir.path().join("data").to_str().unwrap(), "vad är betänketid?"])
+        .args([
+            "--data-dir",
+            dir.path().join("data").to_str().unwrap(),
+            "vad är betänketid?",
+        ])
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         .output()
         .unwrap();
@@ -394,7 +414,11 @@ fn model_install_takes_the_real_file_offline_and_marks_it_verified() {
         .env("LOTS_PYPI_INDEX", "http://127.0.0.1:9/simple")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let installed = lots_knowledge::embed::install::cached_model_path(dir.path());
     assert_eq!(std::fs::metadata(&installed).unwrap().len(), 71_622_400);
     #[cfg(unix)]
@@ -411,5 +435,9 @@ fn model_install_takes_the_real_file_offline_and_marks_it_verified() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

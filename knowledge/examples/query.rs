@@ -11,7 +11,8 @@ fn main() {
     let dir = PathBuf::from(args.next().expect("a guidance folder"));
     let places = Places::embedded();
     let report = load_dirs(&[dir], &places);
-    let mut index = GuidanceIndex::build_in_memory(&report.documents, &semantics()).expect("an index");
+    let mut index =
+        GuidanceIndex::build_in_memory(&report.documents, &semantics()).expect("an index");
     let glossary = Glossary::embedded();
     // As the answerer does: glossary words are known words.
     index.learn_words(glossary.single_words(lots_knowledge::analysis::Lang::Sv));

@@ -34,7 +34,10 @@ pub fn make_private(file: &File) -> io::Result<()> {
 /// Writes `bytes` to `path` through a private temporary file in the same directory, synced
 /// and then renamed over `path`.
 pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
     make_private(tmp.as_file())?;
     tmp.write_all(bytes)?;
@@ -86,6 +89,10 @@ mod tests {
         assert_eq!(mode(&file), 0o600);
         assert_eq!(mode(&dir), 0o700);
         assert_eq!(mode(&tmp.path().join("a")), 0o700);
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "no temporary file is left");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file is left"
+        );
     }
 }

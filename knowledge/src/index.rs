@@ -500,7 +500,9 @@ impl GuidanceIndex {
     /// The vector of a hit's section.
     pub fn section_vector(&self, address: tantivy::DocAddress) -> Result<&[f32], IndexError> {
         let row = self.record(address)?.row as usize;
-        self.vectors.get(row).ok_or_else(|| self.no_section(address))
+        self.vectors
+            .get(row)
+            .ok_or_else(|| self.no_section(address))
     }
 
     /// Every section's vector, by [`SectionRecord::row`].

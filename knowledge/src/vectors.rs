@@ -78,7 +78,9 @@ pub struct VectorCache {
 
 impl std::fmt::Debug for VectorCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VectorCache").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("VectorCache")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -87,13 +89,26 @@ impl VectorCache {
     /// processes may use it at once (write-ahead log, waiting on each other's writes).
     pub fn open(cache_dir: &Path) -> Result<Self, VectorError> {
         let path = cache_dir.join("vectors.sqlite3");
-        let io = |source| VectorError::Io { path: cache_dir.to_owned(), source };
+        let io = |source| VectorError::Io {
+            path: cache_dir.to_owned(),
+            source,
+        };
         create_private_dir_all(cache_dir).map_err(io)?;
-        let err = |source| VectorError::Cache { path: path.clone(), source };
+        let err = |source| VectorError::Cache {
+            path: path.clone(),
+            source,
+        };
         let db = rusqlite::Connection::open(&path).map_err(err)?;
-        let file = std::fs::File::open(&path).map_err(|source| VectorError::Io { path: path.clone(), source })?;
-        files::make_private(&file).map_err(|source| VectorError::Io { path: path.clone(), source })?;
-        db.busy_timeout(std::time::Duration::from_secs(60)).map_err(err)?;
+        let file = std::fs::File::open(&path).map_err(|source| VectorError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        files::make_private(&file).map_err(|source| VectorError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        db.busy_timeout(std::time::Duration::from_secs(60))
+            .map_err(err)?;
         db.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
         db.execute_batch(
             "CREATE TABLE IF NOT EXISTS vectors (
@@ -104,7 +119,10 @@ impl VectorCache {
             ) WITHOUT ROWID;",
         )
         .map_err(err)?;
-        Ok(Self { path, db: Mutex::new(db) })
+        Ok(Self {
+            path,
+            db: Mutex::new(db),
+        })
     }
 
     /// The database file.
@@ -113,7 +131,10 @@ impl VectorCache {
     }
 
     fn err(&self) -> impl FnOnce(rusqlite::Error) -> VectorError + '_ {
-        move |source| VectorError::Cache { path: self.path.clone(), source }
+        move |source| VectorError::Cache {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     fn connection(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
@@ -122,7 +143,12 @@ impl VectorCache {
     }
 
     /// The cached vector of each hash, `None` where there is none (or one of the wrong size).
-    fn get(&self, model: &str, hashes: &[[u8; 32]], dim: usize) -> Result<Vec<Option<Vec<f32>>>, VectorError> {
+    fn get(
+        &self,
+        model: &str,
+        hashes: &[[u8; 32]],
+        dim: usize,
+    ) -> Result<Vec<Option<Vec<f32>>>, VectorError> {
         let db = self.connection();
         let mut stmt = db
             .prepare_cached("SELECT vector FROM vectors WHERE model = ?1 AND text_sha256 = ?2")
@@ -150,7 +176,8 @@ impl VectorCache {
                 .prepare_cached("INSERT OR REPLACE INTO vectors (model, text_sha256, vector) VALUES (?1, ?2, ?3)")
                 .map_err(self.err())?;
             for (hash, vector) in items {
-                stmt.execute(rusqlite::params![model, &hash[..], bytes_of(vector)]).map_err(self.err())?;
+                stmt.execute(rusqlite::params![model, &hash[..], bytes_of(vector)])
+                    .map_err(self.err())?;
             }
         }
         tx.commit().map_err(self.err())
@@ -174,7 +201,10 @@ pub struct Semantics {
 
 impl std::fmt::Debug for Semantics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Semantics").field("model", &self.model).field("cache", &self.cache).finish_non_exhaustive()
+        f.debug_struct("Semantics")
+            .field("model", &self.model)
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
     }
 }
 
@@ -190,7 +220,12 @@ pub struct EmbedCounts {
 impl Semantics {
     /// `embedder`, known by `model` (the SHA-256 of its file) in `cache`.
     pub fn new(embedder: Arc<Embedder>, model: impl Into<String>, cache: Arc<VectorCache>) -> Self {
-        Self { embedder, model: model.into(), cache, progress: None }
+        Self {
+            embedder,
+            model: model.into(),
+            cache,
+            progress: None,
+        }
     }
 
     /// The same, reporting embedding progress to `progress`.
@@ -211,21 +246,36 @@ impl Semantics {
 
     /// The vector of every passage, in order: from the cache where it has them, else embedded
     /// (and then cached).
-    pub fn vectors(&self, passages: &[String]) -> Result<(SectionVectors, EmbedCounts), VectorError> {
+    pub fn vectors(
+        &self,
+        passages: &[String],
+    ) -> Result<(SectionVectors, EmbedCounts), VectorError> {
         let dim = self.embedder.dimension();
         let hashes: Vec<[u8; 32]> = passages.iter().map(|p| sha256(p.as_bytes())).collect();
         let mut found = self.cache.get(&self.model, &hashes, dim)?;
-        let missing: Vec<usize> = (0..passages.len()).filter(|&i| found[i].is_none()).collect();
-        let counts = EmbedCounts { embedded: missing.len(), cached: passages.len() - missing.len() };
+        let missing: Vec<usize> = (0..passages.len())
+            .filter(|&i| found[i].is_none())
+            .collect();
+        let counts = EmbedCounts {
+            embedded: missing.len(),
+            cached: passages.len() - missing.len(),
+        };
         if !missing.is_empty() {
-            tracing::info!(sections = missing.len(), cached = counts.cached, "embedding sections");
+            tracing::info!(
+                sections = missing.len(),
+                cached = counts.cached,
+                "embedding sections"
+            );
         }
         let mut done = 0;
         for batch in missing.chunks(BATCH) {
             let texts: Vec<&str> = batch.iter().map(|&i| passages[i].as_str()).collect();
             let vectors = self.embedder.embed(&texts, Role::Passage);
-            let items: Vec<([u8; 32], &[f32])> =
-                batch.iter().zip(&vectors).map(|(&i, v)| (hashes[i], v.as_slice())).collect();
+            let items: Vec<([u8; 32], &[f32])> = batch
+                .iter()
+                .zip(&vectors)
+                .map(|(&i, v)| (hashes[i], v.as_slice()))
+                .collect();
             self.cache.put(&self.model, &items)?;
             for (&i, v) in batch.iter().zip(vectors) {
                 found[i] = Some(v);
@@ -239,7 +289,14 @@ impl Semantics {
         for v in found.into_iter().flatten() {
             data.extend_from_slice(&v);
         }
-        Ok((SectionVectors { model: self.model.clone(), dim, data }, counts))
+        Ok((
+            SectionVectors {
+                model: self.model.clone(),
+                dim,
+                data,
+            },
+            counts,
+        ))
     }
 }
 
@@ -282,18 +339,31 @@ impl SectionVectors {
         bytes.extend_from_slice(&(self.dim as u32).to_le_bytes());
         bytes.extend_from_slice(&(self.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&bytes_of(&self.data));
-        files::write_private_atomically(path, &bytes)
-            .map_err(|source| VectorError::Io { path: path.to_owned(), source })
+        files::write_private_atomically(path, &bytes).map_err(|source| VectorError::Io {
+            path: path.to_owned(),
+            source,
+        })
     }
 
     /// Reads what [`Self::save`] wrote, checking it is whole.
     pub fn load(path: &Path) -> Result<Self, VectorError> {
-        let bytes = std::fs::read(path).map_err(|source| VectorError::Io { path: path.to_owned(), source })?;
-        let damaged = |why: &str| VectorError::Damaged { path: path.to_owned(), why: why.to_owned() };
-        let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| damaged("not a Lots vector file"))?;
+        let bytes = std::fs::read(path).map_err(|source| VectorError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let damaged = |why: &str| VectorError::Damaged {
+            path: path.to_owned(),
+            why: why.to_owned(),
+        };
+        let rest = bytes
+            .strip_prefix(MAGIC)
+            .ok_or_else(|| damaged("not a Lots vector file"))?;
         let (model_len, rest) = take_u32(rest).ok_or_else(|| damaged("truncated header"))?;
-        let model = rest.get(..model_len as usize).ok_or_else(|| damaged("truncated header"))?;
-        let model = String::from_utf8(model.to_vec()).map_err(|_| damaged("model name is not UTF-8"))?;
+        let model = rest
+            .get(..model_len as usize)
+            .ok_or_else(|| damaged("truncated header"))?;
+        let model =
+            String::from_utf8(model.to_vec()).map_err(|_| damaged("model name is not UTF-8"))?;
         let rest = &rest[model_len as usize..];
         let (dim, rest) = take_u32(rest).ok_or_else(|| damaged("truncated header"))?;
         let (count, rest) = take_u32(rest).ok_or_else(|| damaged("truncated header"))?;
@@ -303,7 +373,11 @@ impl SectionVectors {
                 rest.len()
             )));
         }
-        Ok(Self { model, dim: dim as usize, data: floats(rest) })
+        Ok(Self {
+            model,
+            dim: dim as usize,
+            data: floats(rest),
+        })
     }
 }
 
@@ -317,7 +391,9 @@ fn bytes_of(v: &[f32]) -> Vec<u8> {
 }
 
 fn floats(b: &[u8]) -> Vec<f32> {
-    b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+    b.chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
 }
 
 /// A short name for a text in logs and tests: the first 12 hex digits of its SHA-256.
@@ -333,7 +409,11 @@ mod tests {
     fn a_vector_file_reads_back_and_a_damaged_one_is_named() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("vectors.bin");
-        let v = SectionVectors { model: "m".into(), dim: 2, data: vec![1.0, 2.0, 3.0, 4.0] };
+        let v = SectionVectors {
+            model: "m".into(),
+            dim: 2,
+            data: vec![1.0, 2.0, 3.0, 4.0],
+        };
         v.save(&path).unwrap();
         assert_eq!(SectionVectors::load(&path).unwrap(), v);
         assert_eq!(v.get(1), Some(&[3.0, 4.0][..]));
@@ -342,9 +422,17 @@ mod tests {
         bytes.pop();
         std::fs::write(&path, &bytes).unwrap();
         let err = SectionVectors::load(&path).unwrap_err().to_string();
-        assert!(err.contains("15 bytes of vectors for 2 × 2 floats"), "{err}");
+        assert!(
+            err.contains("15 bytes of vectors for 2 × 2 floats"),
+            "{err}"
+        );
         std::fs::write(&path, b"something else").unwrap();
-        assert!(SectionVectors::load(&path).unwrap_err().to_string().contains("not a Lots vector file"));
+        assert!(
+            SectionVectors::load(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("not a Lots vector file")
+        );
     }
 
     #[test]
@@ -394,6 +482,10 @@ impl Semantics {
             "semantic model loaded"
         );
         let cache = VectorCache::open(cache_dir)?;
-        Ok(Self::new(Arc::new(embedder), install::MODEL_SHA256, Arc::new(cache)))
+        Ok(Self::new(
+            Arc::new(embedder),
+            install::MODEL_SHA256,
+            Arc::new(cache),
+        ))
     }
 }

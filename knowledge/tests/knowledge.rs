@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use jiff::civil::date;
+use lots_knowledge::answer_kind::AnswerKind;
 use lots_knowledge::embed::install::NoProgress;
 use lots_knowledge::vectors::Semantics;
-use lots_knowledge::answer_kind::AnswerKind;
 use lots_knowledge::{
     Answerer, Answers, Asker, Decline, Glossary, GuidanceIndex, Places, load_dirs,
 };

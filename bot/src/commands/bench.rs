@@ -277,13 +277,22 @@ struct BenchTexts {
 /// `lots bench-embed`: model load time, one query at a time on one thread (p50/p99 over every
 /// query, each embedded `rounds` times) and passages per second in one batch on two threads;
 /// one JSON object, as the C engine's script prints it, so a script can pair the runs.
-pub fn embedder(texts: &std::path::Path, rounds: usize, model: &ModelArgs) -> anyhow::Result<ExitCode> {
-    let file = std::fs::read_to_string(texts).with_context(|| format!("reading {}", texts.display()))?;
-    let texts: BenchTexts = serde_json::from_str(&file).with_context(|| format!("reading {}", texts.display()))?;
+pub fn embedder(
+    texts: &std::path::Path,
+    rounds: usize,
+    model: &ModelArgs,
+) -> anyhow::Result<ExitCode> {
+    let file =
+        std::fs::read_to_string(texts).with_context(|| format!("reading {}", texts.display()))?;
+    let texts: BenchTexts =
+        serde_json::from_str(&file).with_context(|| format!("reading {}", texts.display()))?;
     let cache = super::model::cache_dir(model.cache_dir.as_deref())?;
     let path = match &model.model {
         Some(p) => p.clone(),
-        None => lots_knowledge::embed::install::ensure_model(&cache, &mut lots_knowledge::embed::install::NoProgress)?,
+        None => lots_knowledge::embed::install::ensure_model(
+            &cache,
+            &mut lots_knowledge::embed::install::NoProgress,
+        )?,
     };
     let started = Instant::now();
     let embedder = lots_knowledge::embed::Embedder::load(&path)?;
@@ -325,5 +334,9 @@ pub fn embedder(texts: &std::path::Path, rounds: usize, model: &ModelArgs) -> an
 fn rss_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kib| kib / 1024)
+    line.split_whitespace()
+        .nth(1)?
+        .parse::<u64>()
+        .ok()
+        .map(|kib| kib / 1024)
 }

@@ -26,14 +26,20 @@ pub fn cache_dir(configured: Option<&Path>) -> anyhow::Result<PathBuf> {
 /// as bars on a terminal and as log lines otherwise.
 pub fn open_semantics(args: &ModelArgs) -> anyhow::Result<Semantics> {
     let cache = cache_dir(args.cache_dir.as_deref())?;
-    let mut download = Shown::new("model");
+    let mut download = Shown::new("model", false);
     let semantics = Semantics::open(args.model.as_deref(), &cache, &mut download)?;
-    Ok(semantics.with_progress(Arc::new(EmbeddingShown(Mutex::new(Shown::new("sections"))))))
+    Ok(
+        semantics.with_progress(Arc::new(EmbeddingShown(Mutex::new(Shown::new(
+            "sections", true,
+        ))))),
+    )
 }
 
 /// Progress on stderr: a bar on a terminal, a log line every tenth otherwise.
 struct Shown {
     what: &'static str,
+    /// Whether to log progress when there is no terminal (the installer logs its own).
+    log_lines: bool,
     bar: Option<ProgressBar>,
     total: Option<u64>,
     done: u64,
@@ -41,8 +47,15 @@ struct Shown {
 }
 
 impl Shown {
-    fn new(what: &'static str) -> Self {
-        Self { what, bar: None, total: None, done: 0, last_tenth: 0 }
+    fn new(what: &'static str, log_lines: bool) -> Self {
+        Self {
+            what,
+            log_lines,
+            bar: None,
+            total: None,
+            done: 0,
+            last_tenth: 0,
+        }
     }
 
     fn begin(&mut self, message: &str, total: Option<u64>, bytes: bool) {
@@ -61,7 +74,7 @@ impl Shown {
             }
             bar.set_message(message.to_owned());
             self.bar = Some(bar);
-        } else {
+        } else if self.log_lines {
             tracing::info!(what = self.what, total, "{message}");
         }
     }
@@ -70,7 +83,7 @@ impl Shown {
         self.done = done;
         if let Some(bar) = &self.bar {
             bar.set_position(done);
-        } else if let Some(total) = self.total.filter(|&t| t > 0) {
+        } else if let Some(total) = self.total.filter(|&t| t > 0 && self.log_lines) {
             let tenth = done * 10 / total;
             if tenth > self.last_tenth {
                 self.last_tenth = tenth;
@@ -105,7 +118,11 @@ impl EmbedProgress for EmbeddingShown {
     fn embedded(&self, done: usize, total: usize) {
         let mut shown = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if shown.total != Some(total as u64) || done == 0 {
-            shown.begin("embedding guidance sections (once; cached after)", Some(total as u64), false);
+            shown.begin(
+                "embedding guidance sections (once; cached after)",
+                Some(total as u64),
+                false,
+            );
         }
         shown.set(done as u64);
         if done >= total {
@@ -124,7 +141,11 @@ pub fn embed(passage: bool, args: &ModelArgs) -> anyhow::Result<ExitCode> {
     for line in stdin.lock().lines() {
         let line = line.context("reading stdin")?;
         let text = lots_knowledge::vectors::query_text(&line);
-        let vector = semantics.embedder().embed(&[text.as_str()], role).pop().unwrap_or_default();
+        let vector = semantics
+            .embedder()
+            .embed(&[text.as_str()], role)
+            .pop()
+            .unwrap_or_default();
         serde_json::to_writer(&mut out, &vector).context("writing stdout")?;
         writeln!(out).context("writing stdout")?;
     }

@@ -14,8 +14,8 @@
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice};
 
-use super::format::{FormatError, ModelFile, Shape, TensorEntry, TensorKind};
 use super::activation;
+use super::format::{FormatError, ModelFile, Shape, TensorEntry, TensorKind};
 use super::q4::Q4Matrix;
 
 /// Up to this many token rows, products are taken straight from the 4-bit weights.
@@ -77,7 +77,9 @@ impl Encoder {
         let floats = |name: &str, len: usize| -> Result<Vec<f32>, FormatError> {
             let t = tensor(name)?;
             if t.kind != TensorKind::F32 || t.elements != len {
-                return Err(FormatError(format!("tensor {name} is not {len} f32 values")));
+                return Err(FormatError(format!(
+                    "tensor {name} is not {len} f32 values"
+                )));
             }
             Ok(bytes[t.start..t.start + t.len]
                 .chunks_exact(4)
@@ -87,9 +89,15 @@ impl Encoder {
         let matrix = |name: &str, rows: usize, cols: usize| -> Result<Q4Matrix, FormatError> {
             let t = tensor(name)?;
             if t.kind != TensorKind::Q4 || t.elements != rows * cols {
-                return Err(FormatError(format!("tensor {name} is not a {rows}×{cols} Q4 matrix")));
+                return Err(FormatError(format!(
+                    "tensor {name} is not a {rows}×{cols} Q4 matrix"
+                )));
             }
-            Ok(Q4Matrix::from_blocks(&bytes[t.start..t.start + t.len], rows, cols))
+            Ok(Q4Matrix::from_blocks(
+                &bytes[t.start..t.start + t.len],
+                rows,
+                cols,
+            ))
         };
         let linear = |name: &str, rows: usize, cols: usize| -> Result<Linear, FormatError> {
             Ok(Linear {
@@ -98,7 +106,10 @@ impl Encoder {
             })
         };
         let norm = |name: &str| -> Result<Norm, FormatError> {
-            Ok(Norm { weight: floats(&format!("{name}.w"), h)?, bias: floats(&format!("{name}.b"), h)? })
+            Ok(Norm {
+                weight: floats(&format!("{name}.w"), h)?,
+                bias: floats(&format!("{name}.b"), h)?,
+            })
         };
         let ff = shape.feed_forward;
         let layers = (0..shape.layers)
@@ -146,10 +157,17 @@ impl Encoder {
             .layers
             .iter()
             .map(|l| {
-                [&l.query, &l.key, &l.value, &l.attention_out, &l.feed_in, &l.feed_out]
-                    .iter()
-                    .map(|lin| lin.weight.bytes() + 4 * lin.bias.len())
-                    .sum::<usize>()
+                [
+                    &l.query,
+                    &l.key,
+                    &l.value,
+                    &l.attention_out,
+                    &l.feed_in,
+                    &l.feed_out,
+                ]
+                .iter()
+                .map(|lin| lin.weight.bytes() + 4 * lin.bias.len())
+                .sum::<usize>()
             })
             .sum();
         self.word.bytes() + 4 * self.positions.len() + layers
@@ -166,9 +184,15 @@ impl Encoder {
         for window in windows {
             for (p, &id) in window.iter().enumerate() {
                 let mut out = x.row_mut(row);
-                let out = out.as_slice_mut().expect("rows of a standard array are contiguous");
+                let out = out
+                    .as_slice_mut()
+                    .expect("rows of a standard array are contiguous");
                 self.word.dequantize_rows(id as usize, 1, out);
-                for ((o, p), t) in out.iter_mut().zip(self.positions.row(p)).zip(&self.token_type) {
+                for ((o, p), t) in out
+                    .iter_mut()
+                    .zip(self.positions.row(p))
+                    .zip(&self.token_type)
+                {
                     *o += p + t;
                 }
                 row += 1;
@@ -196,7 +220,13 @@ impl Encoder {
         pooled
     }
 
-    fn layer(&self, layer: &Layer, x: &mut Array2<f32>, bounds: &[(usize, usize)], scratch: &mut Scratch) {
+    fn layer(
+        &self,
+        layer: &Layer,
+        x: &mut Array2<f32>,
+        bounds: &[(usize, usize)],
+        scratch: &mut Scratch,
+    ) {
         let eps = self.shape.eps;
         let q = self.linear(&layer.query, x.view(), scratch);
         let k = self.linear(&layer.key, x.view(), scratch);
@@ -214,7 +244,12 @@ impl Encoder {
 
     /// `x Wᵀ + b`: for a few rows straight from the 4-bit weights, for many by a GEMM over W
     /// expanded to f32 in the scratch buffer (its cost then spread over the rows).
-    fn linear(&self, linear: &Linear, x: ArrayView2<'_, f32>, scratch: &mut Scratch) -> Array2<f32> {
+    fn linear(
+        &self,
+        linear: &Linear,
+        x: ArrayView2<'_, f32>,
+        scratch: &mut Scratch,
+    ) -> Array2<f32> {
         let w = &linear.weight;
         let (rows, cols) = (w.rows(), w.cols());
         let bias = ndarray::ArrayView1::from(&linear.bias[..]);
@@ -236,7 +271,13 @@ impl Encoder {
     }
 
     /// Scaled dot-product attention of every head, within each window.
-    fn attention(&self, q: &Array2<f32>, k: &Array2<f32>, v: &Array2<f32>, bounds: &[(usize, usize)]) -> Array2<f32> {
+    fn attention(
+        &self,
+        q: &Array2<f32>,
+        k: &Array2<f32>,
+        v: &Array2<f32>,
+        bounds: &[(usize, usize)],
+    ) -> Array2<f32> {
         let heads = self.shape.heads;
         let d = self.shape.hidden / heads;
         let scale = 1.0 / (d as f32).sqrt();

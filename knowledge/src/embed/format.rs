@@ -150,7 +150,9 @@ pub fn parse(bytes: &[u8]) -> Result<ModelFile, FormatError> {
     }
     let version = r.u32("version")?;
     if version != 1 {
-        return Err(bad(format!("format version {version}, Lots reads version 1")));
+        return Err(bad(format!(
+            "format version {version}, Lots reads version 1"
+        )));
     }
     let hidden = r.size("hidden size", MAX_DIM)?;
     let layers = r.size("layer count", 256)?;
@@ -162,7 +164,9 @@ pub fn parse(bytes: &[u8]) -> Result<ModelFile, FormatError> {
     let eps = r.f32("epsilon")?;
     let block = r.size("block size", 1024)?;
     if block != BLOCK_LEN {
-        return Err(bad(format!("quantisation blocks of {block}, Lots reads {BLOCK_LEN}")));
+        return Err(bad(format!(
+            "quantisation blocks of {block}, Lots reads {BLOCK_LEN}"
+        )));
     }
     if heads == 0 || hidden % heads != 0 || hidden % BLOCK_LEN != 0 || feed_forward % BLOCK_LEN != 0
     {
@@ -173,12 +177,25 @@ pub fn parse(bytes: &[u8]) -> Result<ModelFile, FormatError> {
     if max_positions < 3 {
         return Err(bad("fewer than three positions"));
     }
-    let shape = Shape { hidden, layers, heads, feed_forward, vocabulary, max_positions, eps };
+    let shape = Shape {
+        hidden,
+        layers,
+        heads,
+        feed_forward,
+        vocabulary,
+        max_positions,
+        eps,
+    };
 
     let pieces = read_pieces(&mut r, vocabulary)?;
     let normalisation = read_normalisation(&mut r)?;
     let tensors = read_directory(&mut r, bytes.len())?;
-    Ok(ModelFile { shape, pieces, normalisation, tensors })
+    Ok(ModelFile {
+        shape,
+        pieces,
+        normalisation,
+        tensors,
+    })
 }
 
 fn read_pieces(r: &mut Reader<'_>, vocabulary: usize) -> Result<Pieces, FormatError> {
@@ -209,17 +226,26 @@ fn read_pieces(r: &mut Reader<'_>, vocabulary: usize) -> Result<Pieces, FormatEr
         let piece = blob
             .get(w[0]..w[1])
             .ok_or_else(|| bad(format!("piece {i} lies outside the piece bytes")))?;
-        let piece = std::str::from_utf8(piece)
-            .map_err(|_| bad(format!("piece {i} is not UTF-8")))?;
+        let piece =
+            std::str::from_utf8(piece).map_err(|_| bad(format!("piece {i} is not UTF-8")))?;
         texts.push(Box::from(piece));
     }
-    Ok(Pieces { texts, scores, bos, eos, unk })
+    Ok(Pieces {
+        texts,
+        scores,
+        bos,
+        eos,
+        unk,
+    })
 }
 
 fn read_normalisation(r: &mut Reader<'_>) -> Result<HashMap<char, Box<[char]>>, FormatError> {
     let entries = r.size("normalisation entries", 1 << 20)?;
     let len = r.u32("normalisation map length")? as usize;
-    let mut m = Reader { bytes: r.take(len, "normalisation map")?, at: 0 };
+    let mut m = Reader {
+        bytes: r.take(len, "normalisation map")?,
+        at: 0,
+    };
     let mut map = HashMap::with_capacity(entries);
     let char_of = |v: u32| char::from_u32(v).ok_or_else(|| bad(format!("U+{v:X} is no character")));
     for _ in 0..entries {
@@ -257,12 +283,24 @@ fn read_directory(
             TensorKind::Q4 => elements / BLOCK_LEN * BLOCK_BYTES,
         };
         if (kind == TensorKind::Q4 && elements % BLOCK_LEN != 0) || len != expected {
-            return Err(bad(format!("tensor {name}: {len} bytes for {elements} elements")));
+            return Err(bad(format!(
+                "tensor {name}: {len} bytes for {elements} elements"
+            )));
         }
         if start.checked_add(len).is_none_or(|end| end > file_len) {
-            return Err(bad(format!("tensor {name} lies beyond the end of the file")));
+            return Err(bad(format!(
+                "tensor {name} lies beyond the end of the file"
+            )));
         }
-        tensors.insert(name, TensorEntry { kind, elements, start, len });
+        tensors.insert(
+            name,
+            TensorEntry {
+                kind,
+                elements,
+                start,
+                len,
+            },
+        );
     }
     Ok(tensors)
 }

@@ -528,7 +528,6 @@ fn hash_file(path: &Path) -> Result<(String, u64), InstallError> {
         .map_err(|e| io_error(path)(e.into_inner()))
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Files
 
@@ -661,7 +660,6 @@ fn partial_file(dir: &Path) -> Result<NamedTempFile, InstallError> {
 fn create_private_dir_all(dir: &Path) -> Result<(), InstallError> {
     crate::files::create_private_dir_all(dir).map_err(io_error(dir))
 }
-
 
 /// Makes a rename in `dir` durable. Best effort: the rename itself already happened, and some
 /// file systems refuse to sync a directory.

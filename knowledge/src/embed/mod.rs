@@ -69,15 +69,19 @@ pub struct Embedder {
 
 impl std::fmt::Debug for Embedder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Embedder").field("shape", &self.encoder.shape()).finish_non_exhaustive()
+        f.debug_struct("Embedder")
+            .field("shape", &self.encoder.shape())
+            .finish_non_exhaustive()
     }
 }
 
 impl Embedder {
     /// Loads the model file at `path` (see [`install::ensure_model`] for where it comes from).
     pub fn load(path: &Path) -> Result<Self, EmbedError> {
-        let bytes = std::fs::read(path)
-            .map_err(|source| EmbedError::Read { path: path.to_owned(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| EmbedError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
         Self::from_bytes(bytes)
     }
 
@@ -88,7 +92,11 @@ impl Embedder {
         drop(bytes);
         let tokenizer = Tokenizer::new(file.pieces, file.normalisation);
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        Ok(Self { tokenizer, encoder, threads })
+        Ok(Self {
+            tokenizer,
+            encoder,
+            threads,
+        })
     }
 
     /// The same model, using at most `threads` threads for a batch (at least one).
@@ -109,7 +117,9 @@ impl Embedder {
 
     /// The vector of a question.
     pub fn query(&self, text: &str) -> Vector {
-        self.embed_on(&[text], Role::Query, 1).pop().unwrap_or_default()
+        self.embed_on(&[text], Role::Query, 1)
+            .pop()
+            .unwrap_or_default()
     }
 
     /// The vectors of passages, computed on up to [`Self::with_threads`] threads.
@@ -151,7 +161,13 @@ impl Embedder {
             for chunk in ids.chunks(content) {
                 let mut window = Vec::with_capacity(chunk.len() + 2);
                 window.push(self.tokenizer.bos);
-                window.extend(chunk.iter().map(|&id| if id < vocabulary { id } else { self.tokenizer.unk }));
+                window.extend(chunk.iter().map(|&id| {
+                    if id < vocabulary {
+                        id
+                    } else {
+                        self.tokenizer.unk
+                    }
+                }));
                 window.push(self.tokenizer.eos);
                 windows.push((i, window, chunk.len().max(1) as f32));
             }
@@ -197,7 +213,12 @@ impl Embedder {
             let mut tokens = 0;
             for (_, window, _) in group {
                 if !pass.is_empty() && tokens + window.len() > TOKENS_PER_PASS {
-                    out.extend(self.encoder.mean_pooled(&pass, &mut scratch).outer_iter().map(|r| r.to_vec()));
+                    out.extend(
+                        self.encoder
+                            .mean_pooled(&pass, &mut scratch)
+                            .outer_iter()
+                            .map(|r| r.to_vec()),
+                    );
                     pass.clear();
                     tokens = 0;
                 }
@@ -205,7 +226,12 @@ impl Embedder {
                 pass.push(window);
             }
             if !pass.is_empty() {
-                out.extend(self.encoder.mean_pooled(&pass, &mut scratch).outer_iter().map(|r| r.to_vec()));
+                out.extend(
+                    self.encoder
+                        .mean_pooled(&pass, &mut scratch)
+                        .outer_iter()
+                        .map(|r| r.to_vec()),
+                );
             }
             out
         };
@@ -216,7 +242,10 @@ impl Embedder {
             let handles: Vec<_> = groups.iter().map(|g| scope.spawn(move || run(g))).collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
                 .collect()
         })
     }

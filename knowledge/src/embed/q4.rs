@@ -48,7 +48,12 @@ impl Q4Matrix {
             scales.push(f16_to_f32(u16::from_le_bytes([block[0], block[1]])));
             nibbles.push(block[2..].try_into().expect("18-byte blocks"));
         }
-        Self { rows, cols, scales, nibbles }
+        Self {
+            rows,
+            cols,
+            scales,
+            nibbles,
+        }
     }
 
     /// Rows.
@@ -84,7 +89,11 @@ impl Q4Matrix {
 /// Expands blocks into `out`, 32 values per block.
 #[inline(always)]
 fn dequantize(scales: &[f32], nibbles: &[[u8; BLOCK_LEN / 2]], out: &mut [f32]) {
-    for ((&scale, q), out) in scales.iter().zip(nibbles).zip(out.chunks_exact_mut(BLOCK_LEN)) {
+    for ((&scale, q), out) in scales
+        .iter()
+        .zip(nibbles)
+        .zip(out.chunks_exact_mut(BLOCK_LEN))
+    {
         let out: &mut [f32; BLOCK_LEN] = out.try_into().expect("32-weight blocks");
         // Two passes over fixed-size arrays, so that each becomes a few vector instructions.
         for j in 0..BLOCK_LEN / 2 {

@@ -14,7 +14,6 @@
 
 use std::collections::HashMap;
 
-
 use super::format::Pieces;
 
 /// SentencePiece's word-boundary marker.

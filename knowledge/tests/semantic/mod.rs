@@ -22,8 +22,16 @@ fn references() -> Vec<(Role, String, Vec<f32>)> {
                 "passage" => Role::Passage,
                 k => panic!("unknown kind {k}"),
             };
-            let vector = v["vector"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32);
-            (role, v["text"].as_str().unwrap().to_owned(), vector.collect())
+            let vector = v["vector"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap() as f32);
+            (
+                role,
+                v["text"].as_str().unwrap().to_owned(),
+                vector.collect(),
+            )
         })
         .collect()
 }
@@ -39,7 +47,10 @@ fn every_reference_vector_is_reproduced() {
     let model = semantics.embedder();
     let refs = references();
     assert!(refs.len() >= 28, "the fixture has every reference text");
-    assert!(refs.iter().any(|(_, t, _)| t.is_empty()), "the empty text is among them");
+    assert!(
+        refs.iter().any(|(_, t, _)| t.is_empty()),
+        "the empty text is among them"
+    );
     let mut worst = (1.0f32, String::new());
     for (role, text, reference) in &refs {
         let got = model.embed(&[text.as_str()], *role).pop().unwrap();
@@ -56,15 +67,29 @@ fn every_reference_vector_is_reproduced() {
 fn a_batch_on_two_threads_gives_each_text_its_own_vector() {
     let model = semantics().embedder().clone();
     let long = "Betänketiden är 30 dagar och kan förlängas. ".repeat(120);
-    let texts = ["Tolk ska vara professionell.", long.as_str(), "Ring 112 vid akut fara.", ""];
-    let alone: Vec<Vec<f32>> =
-        texts.iter().map(|t| model.embed_threads(&[t], Role::Passage, 1).pop().unwrap()).collect();
-    assert!(model.pieces(&long, Role::Passage).len() > 510, "the long text needs two windows");
+    let texts = [
+        "Tolk ska vara professionell.",
+        long.as_str(),
+        "Ring 112 vid akut fara.",
+        "",
+    ];
+    let alone: Vec<Vec<f32>> = texts
+        .iter()
+        .map(|t| model.embed_threads(&[t], Role::Passage, 1).pop().unwrap())
+        .collect();
+    assert!(
+        model.pieces(&long, Role::Passage).len() > 510,
+        "the long text needs two windows"
+    );
     let together = model.embed_threads(&texts, Role::Passage, 2);
     for ((a, b), t) in alone.iter().zip(&together).zip(texts) {
         let norm = b.iter().map(|x| x * x).sum::<f32>().sqrt();
         assert!((norm - 1.0).abs() < 1e-4, "unit length for {t:?}");
-        assert!(cosine(a, b) > 0.9999, "same vector in a batch for {:?}", &t[..t.len().min(30)]);
+        assert!(
+            cosine(a, b) > 0.9999,
+            "same vector in a batch for {:?}",
+            &t[..t.len().min(30)]
+        );
     }
 }
 
@@ -117,7 +142,11 @@ fn building_twice_embeds_nothing_and_a_changed_section_alone_is_embedded_again()
     assert_eq!(first.embed_counts().cached, 0);
 
     let second = GuidanceIndex::build_on_disk(&root, &docs(), &semantics).unwrap();
-    assert_eq!(second.embed_counts().embedded, 0, "nothing is embedded twice");
+    assert_eq!(
+        second.embed_counts().embedded,
+        0,
+        "nothing is embedded twice"
+    );
     assert_eq!(second.embed_counts().cached, sections);
     assert_eq!(second.vectors(), first.vectors());
 
@@ -155,24 +184,50 @@ fn each_section_has_the_vector_of_its_own_text() {
             }
         }
     }
-    assert_eq!(best.1, "betanketid", "the nearest section by vector is about betänketid");
+    assert_eq!(
+        best.1, "betanketid",
+        "the nearest section by vector is about betänketid"
+    );
 }
 
 #[test]
 fn a_foreign_truncated_or_wrong_model_file_is_a_clear_error() {
-    assert!(Embedder::from_bytes(b"not a model".to_vec()).unwrap_err().to_string().contains("wrong magic"));
+    assert!(
+        Embedder::from_bytes(b"not a model".to_vec())
+            .unwrap_err()
+            .to_string()
+            .contains("wrong magic")
+    );
     let path = install::cached_model_path(&super::cache_dir());
     let bytes = std::fs::read(&path).unwrap();
-    let truncated = Embedder::from_bytes(bytes[..bytes.len() / 2].to_vec()).unwrap_err().to_string();
-    assert!(truncated.contains("beyond the end of the file"), "{truncated}");
-    let header_only = Embedder::from_bytes(bytes[..100].to_vec()).unwrap_err().to_string();
+    let truncated = Embedder::from_bytes(bytes[..bytes.len() / 2].to_vec())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        truncated.contains("beyond the end of the file"),
+        "{truncated}"
+    );
+    let header_only = Embedder::from_bytes(bytes[..100].to_vec())
+        .unwrap_err()
+        .to_string();
     assert!(header_only.contains("truncated"), "{header_only}");
 
     let dir = tempfile::tempdir().unwrap();
     let wrong = dir.path().join("e5-small-q4.bin");
     std::fs::write(&wrong, &bytes[..1000]).unwrap();
-    let err = Semantics::open(Some(&wrong), dir.path(), &mut NoProgress).unwrap_err().to_string();
-    assert!(err.contains(install::MODEL_SHA256), "names the expected hash: {err}");
-    assert!(err.contains("lots model install") && err.contains("[knowledge] model"), "says both ways out: {err}");
-    assert!(!Path::new(&dir.path().join("models")).exists(), "nothing is installed from a bad file");
+    let err = Semantics::open(Some(&wrong), dir.path(), &mut NoProgress)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(install::MODEL_SHA256),
+        "names the expected hash: {err}"
+    );
+    assert!(
+        err.contains("lots model install") && err.contains("[knowledge] model"),
+        "says both ways out: {err}"
+    );
+    assert!(
+        !Path::new(&dir.path().join("models")).exists(),
+        "nothing is installed from a bad file"
+    );
 }

@@ -122,7 +122,14 @@ impl Curator {
             )));
         }
         let index_root = config.data_dir.join("index");
-        let answerer = build(&index_root, &docs, &config.semantics, &config.glossary, &places).map_err(|e| {
+        let answerer = build(
+            &index_root,
+            &docs,
+            &config.semantics,
+            &config.glossary,
+            &places,
+        )
+        .map_err(|e| {
             OpenError(format!(
                 "building the search index in {}: {e}",
                 index_root.display()
@@ -358,11 +365,12 @@ impl Curator {
             self.places.clone(),
         );
         let n = docs.len();
-        let answerer =
-            tokio::task::spawn_blocking(move || build(&root, &docs, &semantics, &glossary, &places))
-            .await
-            .map_err(|e| PluginError::internal("building the index", e))?
-            .map_err(|e| PluginError::internal("building the index", e))?;
+        let answerer = tokio::task::spawn_blocking(move || {
+            build(&root, &docs, &semantics, &glossary, &places)
+        })
+        .await
+        .map_err(|e| PluginError::internal("building the index", e))?
+        .map_err(|e| PluginError::internal("building the index", e))?;
         Ok((answerer, n))
     }
 

@@ -11,8 +11,8 @@ mod upload;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use lots_knowledge::{Glossary, Places};
 use lots_knowledge::vectors::Semantics;
+use lots_knowledge::{Glossary, Places};
 use lots_plugins::guidance::{Curator, CuratorConfig, GuidancePlugin, GuidanceSettings};
 use lots_plugins::local::LocalPort;
 use lots_plugins::reminders::RemindersConfig;
