@@ -168,7 +168,10 @@ pub fn parse(bytes: &[u8]) -> Result<ModelFile, FormatError> {
             "quantisation blocks of {block}, Lots reads {BLOCK_LEN}"
         )));
     }
-    if heads == 0 || hidden % heads != 0 || hidden % BLOCK_LEN != 0 || feed_forward % BLOCK_LEN != 0
+    if heads == 0
+        || !hidden.is_multiple_of(heads)
+        || !hidden.is_multiple_of(BLOCK_LEN)
+        || !feed_forward.is_multiple_of(BLOCK_LEN)
     {
         return Err(bad(format!(
             "hidden size {hidden}, {heads} heads and feed-forward {feed_forward} do not fit together"
@@ -282,7 +285,7 @@ fn read_directory(
             TensorKind::F32 => elements * 4,
             TensorKind::Q4 => elements / BLOCK_LEN * BLOCK_BYTES,
         };
-        if (kind == TensorKind::Q4 && elements % BLOCK_LEN != 0) || len != expected {
+        if (kind == TensorKind::Q4 && !elements.is_multiple_of(BLOCK_LEN)) || len != expected {
             return Err(bad(format!(
                 "tensor {name}: {len} bytes for {elements} elements"
             )));
