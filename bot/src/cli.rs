@@ -44,6 +44,10 @@ pub struct GuidanceArgs {
     /// Where Lots keeps its state (the index goes to DIR/index).
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// The ranking model (the scorer's weights and the gate, as `lots fit` writes them); the
+    /// one shipped with Lots (config/ranking.toml) if not given.
+    #[arg(long, value_name = "FILE")]
+    pub ranking: Option<PathBuf>,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -94,13 +98,45 @@ pub enum Command {
         /// The question; without it, questions are read from stdin, one per line.
         question: Option<String>,
     },
-    /// Measure answer quality on a question file, next to a plain tantivy baseline.
+    /// Measure answer quality on question files, next to a plain tantivy baseline and the
+    /// semantic model alone, overall, per language and per kind of question.
     Eval {
         #[command(flatten)]
         guidance: GuidanceArgs,
-        /// Questions as JSON lines (id, q, lang, municipality, expect, kind).
-        #[arg(long, value_name = "FILE")]
-        questions: PathBuf,
+        /// Questions as JSON lines (id, q, lang, municipality, expect, kind); repeatable.
+        #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
+        questions: Vec<PathBuf>,
+        /// Cross-validate: fit the ranking model on K-1 folds of the questions and score the
+        /// held one, for each fold, so no figure is measured on what was fitted. Without it,
+        /// the ranking model as given.
+        #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..))]
+        folds: Option<u16>,
+        /// Switch a feature or gate signal off (repeatable); with --folds the model is refitted
+        /// without it.
+        #[arg(long, value_name = "NAME")]
+        ablate: Vec<String>,
+        /// With --folds: the decline precision each fold's gate is fitted for.
+        #[arg(long, value_name = "P", default_value_t = lots_knowledge::rank::fit::DEFAULT_PRECISION)]
+        precision: f32,
+    },
+    /// Fit the ranking model (the scorer's weights, the gate and its threshold) to labelled
+    /// questions and write it as TOML.
+    Fit {
+        #[command(flatten)]
+        guidance: GuidanceArgs,
+        /// Questions as JSON lines, as for `lots eval`; repeatable.
+        #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
+        questions: Vec<PathBuf>,
+        /// Where to write the model.
+        #[arg(long, value_name = "FILE", default_value = "config/ranking.toml")]
+        out: PathBuf,
+        /// The share of declined questions whose first answer would have been wrong that the
+        /// gate's threshold is chosen for.
+        #[arg(long, value_name = "P", default_value_t = lots_knowledge::rank::fit::DEFAULT_PRECISION)]
+        precision: f32,
+        /// Leave a feature or gate signal out (repeatable).
+        #[arg(long, value_name = "NAME")]
+        ablate: Vec<String>,
     },
     /// Measure the reminder scheduler with many pending reminders.
     BenchReminders {

@@ -1,78 +1,62 @@
-//! Answering a question: rank sections, respect the asker's place, pick the sentences that
-//! answer, and say "no answer" when the evidence is weak.
+//! Answering a question: the ranking pipeline of [`crate::rank`] over one index.
 //!
-//! How it works:
-//! 1. The question becomes [`Concept`]s ([`parse_query`]), each weighted by its rarity in the corpus
-//!    (inverse document frequency; a word the corpus has never seen weighs most).
-//! 2. Tantivy's BM25 over body, heading and title fields finds candidate sections.
-//! 3. Each candidate is re-scored by how much of the question's weight it covers — in its text and
-//!    in its heading — next to its BM25 score, and by scope: a local routine of the asker's (or the
-//!    named) municipality is preferred; another place's local routine is never used; a Swedish
-//!    question prefers Swedish guidance to an English summary.
-//! 4. The confidence gate ([`crate::gate`]): if the best section covers too little of the
-//!    question, only about as much as a section of another document, misses one of its two topics
-//!    or most of them, or covers much less than another place's local routine, the answer is
-//!    `no_answer` with no guess. A question for a phone number or opening hours
-//!    ([`crate::answer_kind`]) has only sections that hold one as candidates.
-//! 5. Within each document, the sections take the document's places in the order of how much of
-//!    their heading the question echoes ([`crate::heading_echo`]): `Det här får du inte skriva`
-//!    for *vad får man inte skriva?*. Which documents answer, and the gate, stay as step 3 says.
+//! 1. **read**: a case description yields its question sentences, the whole message kept as
+//!    context ([`Message`]); a message of only greetings, thanks or filler is small talk
+//!    ([`crate::small_talk`]) and gets no guidance.
+//! 2. **retrieve**: the question becomes [`Concept`]s ([`parse_query_with`]), weighted by
+//!    rarity (idf); tantivy's BM25 over body, heading and title gives candidates, the section
+//!    vectors nearest the question's vector give more, and the asker's own local routine's best
+//!    sections are always among them. Another place's local routine is never a candidate (its
+//!    coverage is kept, to say where the answer is).
+//! 3. **features** ([`crate::rank::Feature`]), **score** and **gate** ([`crate::rank`]): named
+//!    features, weights and the fitted gate from `config/ranking.toml`.
+//! 4. **danger** ([`Danger`]): a message whose meaning is nearest an example of acute danger
+//!    gets the sections that say to call 112 first, the asker's own routine's before others, and
+//!    is never declined.
+//! 5. **explain** and **passage**: a decline names its reason and the nearest sections; an
+//!    answer quotes the sentences that answer ([`select_passage`]).
+
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 use crate::analysis::{Analyzer, Lang, light_verb};
 use crate::answer_kind::AnswerKind;
-use crate::gate::{Confidence, Rule};
+use crate::danger::Danger;
+use crate::embed::{Embedder, cosine};
+use crate::gate::Confidence;
 use crate::glossary::Glossary;
 use crate::heading_echo::Asked;
 use crate::index::{GuidanceIndex, IndexError, Ranking, SectionRecord};
+use crate::message::Message;
 use crate::passage::{Passage, select_passage};
 use crate::places::{Municipality, Places};
 use crate::query::{Concept, Query, parse_query_with};
+use crate::rank::{self, Ablation, Candidate, Feature, Features, RankingModel, Retrieval, Scored};
+use crate::small_talk::is_small_talk;
+use crate::vectors::{Semantics, query_text};
 
-/// Candidates taken from BM25 for re-scoring.
+/// Candidates taken from BM25.
 const CANDIDATES: usize = 20;
+/// Candidates taken from the section vectors nearest the question.
+const SEMANTIC_CANDIDATES: usize = 20;
 /// Candidates taken from the asker's own local routines besides.
 const LOCAL_CANDIDATES: usize = 3;
 /// At most this many answers are returned.
 pub const MAX_ANSWERS: usize = 5;
-/// A section that has both of a question's two topics comes first when its evidence is at least
-/// this share of the best's.
-const BOTH_TOPICS_SHARE: f32 = 0.8;
 /// Field boosts relative to the body.
 const HEADING_BOOST: f32 = 1.5;
 const TITLE_BOOST: f32 = 0.5;
 const EXACT_SPELLING_BOOST: f32 = 0.2;
-/// Weights of the re-scoring features.
-const W_BM25: f32 = 0.35;
-const W_COVERAGE: f32 = 0.45;
-const W_HEADING: f32 = 0.2;
-/// Weight of the heading's echo of the question ([`crate::heading_echo`]) when the sections of
-/// one document are ordered among themselves.
-const W_ECHO: f32 = 0.5;
-/// Bonus when the heading asks the question's kind of question (`Vem ansöker …` for `vem …?`).
-const W_QUESTION_WORD: f32 = 0.08;
-/// Bonus for a section that states a duration when the question asks how long.
-const W_DURATION: f32 = 0.15;
 /// Question words that headings of guidance often start with, Swedish and English.
 const QUESTION_WORDS: &[&str] = &[
     "vem", "vad", "hur", "när", "var", "vart", "vilka", "vilken", "vilket", "varför", "who",
     "what", "how", "when", "where", "which", "why",
 ];
-/// Scope factors.
-const OWN_LOCAL_ROUTINE: f32 = 1.2;
-const OWN_REGION: f32 = 1.1;
-const LOCAL_ROUTINE_PLACE_UNKNOWN: f32 = 0.7;
-const REGIONAL_PLACE_UNKNOWN: f32 = 0.85;
-/// An English section answering a Swedish question. Swedish guidance is the authoritative text
-/// in Sweden and English documents summarise it for English-speaking staff, so a Swedish asker
-/// gets the Swedish section when the two answer about equally well. An English asker gets
-/// whichever answers better: local routines and much national guidance exist only in Swedish.
-const ENGLISH_FOR_SWEDISH: f32 = 0.9;
 
 /// One answer: a section, the sentences that answer, and its citation.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +78,7 @@ pub struct Answer {
 pub struct Answers {
     /// The question as asked.
     pub question: String,
-    /// The evidence was too weak: say so instead of guessing.
+    /// The evidence was too weak, or the message asks nothing: say so instead of guessing.
     pub no_answer: bool,
     /// Best first; empty when `no_answer`.
     pub answers: Vec<Answer>,
@@ -110,6 +94,8 @@ pub struct Answers {
     /// [`NEAREST`], never another place's routine), for the asker to read themselves. Not
     /// answers, and not in `answers`; their passages are empty.
     pub nearest: Vec<Answer>,
+    /// The message describes acute danger: 112 and the acute routine come first.
+    pub danger: bool,
 }
 
 /// At most this many nearest sections are kept when there is no answer.
@@ -118,6 +104,8 @@ pub const NEAREST: usize = 2;
 /// Why a question got no answer, in terms the asker can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decline {
+    /// The message is a greeting, thanks or filler: it asks nothing.
+    SmallTalk,
     /// Only the local routines of these other municipalities have it: the asker's place has
     /// not written it down.
     OnlyElsewhere(Vec<String>),
@@ -139,23 +127,81 @@ pub struct Asker<'a> {
     pub municipality: Option<&'a str>,
 }
 
+/// What retrieval found for one message: the candidates with their features, and what
+/// scoring, the gate and the answer need besides. Scoring it again with other weights
+/// ([`Answerer::conclude`]) needs no second retrieval: `lots fit` and `lots eval --folds` do.
+#[derive(Debug, Clone)]
+pub struct Retrieved {
+    /// The message as typed.
+    pub message: String,
+    /// The candidates and what the gate reads of the question.
+    pub retrieval: Retrieval,
+    /// The place the answer is scoped to.
+    pub place: Option<Municipality>,
+    /// The question's language.
+    pub lang: Lang,
+    /// The message describes acute danger.
+    pub danger: bool,
+    /// The message is only small talk.
+    pub small_talk: bool,
+    /// For each candidate: whether it says to call 112, and whether it is the asker's own
+    /// local routine (danger puts those first).
+    acute: Vec<(bool, bool)>,
+    query: Query,
+    weights: Vec<f32>,
+}
+
 /// Answers questions from one index.
 pub struct Answerer {
     index: GuidanceIndex,
     glossary: Glossary,
     places: Places,
+    embedder: Arc<Embedder>,
+    danger: Danger,
+    model: RankingModel,
+    /// Sections that say to call 112, by address.
+    acute: Vec<DocAddress>,
 }
 
 impl Answerer {
-    /// An answerer over `index`.
-    pub fn new(mut index: GuidanceIndex, glossary: Glossary, places: Places) -> Self {
+    /// An answerer over `index`, embedding questions with `semantics`'s model (the one that
+    /// embedded the index's sections), with the shipped ranking model.
+    pub fn new(
+        mut index: GuidanceIndex,
+        glossary: Glossary,
+        places: Places,
+        semantics: &Semantics,
+    ) -> Result<Self, IndexError> {
         // A question's compound may be built on a glossary word the guidance never uses.
         index.learn_words(glossary.single_words(Lang::Sv));
-        Answerer {
+        let danger = Danger::embedded(semantics)?;
+        let acute = index
+            .all_sections()?
+            .iter()
+            .zip(0..)
+            .filter(|(s, _)| says_call_112(&s.heading) || says_call_112(&s.text))
+            .filter_map(|(_, row)| index.address_of_row(row))
+            .collect();
+        Ok(Answerer {
             index,
             glossary,
             places,
-        }
+            embedder: Arc::clone(semantics.embedder()),
+            danger,
+            model: RankingModel::embedded(),
+            acute,
+        })
+    }
+
+    /// The same answerer with another ranking model.
+    pub fn with_model(mut self, model: RankingModel) -> Self {
+        self.model = model;
+        self
+    }
+
+    /// The ranking model answered with.
+    pub fn model(&self) -> &RankingModel {
+        &self.model
     }
 
     /// The index answered from.
@@ -168,16 +214,75 @@ impl Answerer {
         &self.places
     }
 
-    /// Answers `question` for `asker`; `today` decides what is outdated.
+    /// Answers `message` for `asker`; `today` decides what is outdated.
     pub fn answer(
         &self,
-        question: &str,
+        message: &str,
         asker: Asker<'_>,
         today: Date,
     ) -> Result<Answers, IndexError> {
-        let typed = question;
+        let retrieved = self.retrieve(message, asker)?;
+        self.conclude(&retrieved, &self.model, &Ablation::default(), today)
+    }
+
+    /// Scores `retrieved` with `model` (features and signals in `off` switched off), gates and
+    /// explains it, and quotes the answers.
+    pub fn conclude(
+        &self,
+        retrieved: &Retrieved,
+        model: &RankingModel,
+        off: &Ablation,
+        today: Date,
+    ) -> Result<Answers, IndexError> {
+        let decision = decide(retrieved, model, off);
+        let mut out = Answers {
+            question: retrieved.message.clone(),
+            no_answer: decision.declines,
+            answers: vec![],
+            place: retrieved.place.clone(),
+            lang: retrieved.lang,
+            confidence: decision.confidence,
+            decline: None,
+            nearest: vec![],
+            danger: retrieved.danger,
+        };
+        let candidates = &retrieved.retrieval.candidates;
+        let picks = |n: usize| -> Vec<(DocAddress, f32, f32)> {
+            decision
+                .order
+                .iter()
+                .take(n)
+                .map(|&i| {
+                    (
+                        candidates[i].address,
+                        decision.scores[i],
+                        candidates[i].coverage,
+                    )
+                })
+                .collect()
+        };
+        if !decision.declines {
+            let mut analyzer = Analyzer::shared(self.index.lexicon(), self.index.forms_cache());
+            let passages = Some((
+                &mut analyzer,
+                &retrieved.query,
+                retrieved.weights.as_slice(),
+            ));
+            out.answers = self.shown(&picks(MAX_ANSWERS), passages, today)?;
+            return Ok(out);
+        }
+        out.decline = Some(explain(retrieved, &decision));
+        if !retrieved.small_talk {
+            out.nearest = self.shown(&picks(NEAREST), None, today)?;
+        }
+        Ok(out)
+    }
+
+    /// Retrieves the candidates for `message` and computes their features.
+    pub fn retrieve(&self, message: &str, asker: Asker<'_>) -> Result<Retrieved, IndexError> {
+        let read = Message::read(message);
         // Swedish typed without å, ä and ö is read as the guidance spells it.
-        let restored = self.index.plain_spellings().restore(typed);
+        let restored = self.index.plain_spellings().restore(&read.question);
         let question: &str = &restored;
         let mut analyzer = Analyzer::shared(self.index.lexicon(), self.index.forms_cache());
         let query = parse_query_with(
@@ -188,39 +293,58 @@ impl Answerer {
         );
         let place = self
             .places
-            .find_in_text(question)
+            .find_in_text(message)
             .or_else(|| asker.municipality.and_then(|m| self.places.municipality(m)))
             .cloned();
-        let mut out = Answers {
-            question: typed.to_owned(),
-            no_answer: true,
-            answers: vec![],
+        let small_talk = is_small_talk(message);
+        let mut out = Retrieved {
+            message: message.to_owned(),
+            retrieval: Retrieval::default(),
             place,
             lang: query.lang,
-            confidence: Confidence::default(),
-            decline: Some(Decline::Weak),
-            nearest: vec![],
+            danger: false,
+            small_talk,
+            acute: vec![],
+            weights: vec![],
+            query,
         };
-        if query.concepts.is_empty() {
+        if small_talk {
             return Ok(out);
         }
+        let asked_vector = self.embedder.query(&query_text(&read.question));
+        let context_vector = read
+            .context
+            .as_deref()
+            .map(|c| self.embedder.query(&query_text(c)));
+        let message_vector = context_vector.as_ref().unwrap_or(&asked_vector);
+        out.danger = self.danger.is_acute(message_vector);
+
+        let query = &out.query;
         let searcher = self.index.searcher();
-        let weights = self.concept_weights(&searcher, &query)?;
-        let tantivy_query = self.tantivy_query(&query);
-        let mut hits = searcher.search(
-            &tantivy_query,
-            &TopDocs::with_limit(CANDIDATES).order_by_score(),
-        )?;
+        let weights = self.concept_weights(&searcher, query)?;
+        let tantivy_query = self.tantivy_query(query);
+        let mut hits = if query.concepts.is_empty() {
+            vec![]
+        } else {
+            searcher.search(
+                &tantivy_query,
+                &TopDocs::with_limit(CANDIDATES).order_by_score(),
+            )?
+        };
         let max_bm25 = hits.first().map_or(1.0, |h| h.0.max(f32::EPSILON));
+        out.retrieval.lexical_first = match hits.first() {
+            Some((_, a)) => Some(self.index.ranking(*a)?.doc.clone()),
+            None => None,
+        };
         // The place's own local routine is what the asker needs most. Its sections are written
         // for more than this question, so BM25 may rank them below short general ones: its best
-        // are always re-scored, and their BM25 counts relative to the routine's best section.
+        // are always candidates, and their BM25 counts relative to the routine's best section.
         let own: &[String] = out
             .place
             .as_ref()
             .map_or(&[], |p| self.index.local_routines(&p.name));
         let mut max_own_bm25 = max_bm25;
-        if !own.is_empty() {
+        if !own.is_empty() && !query.concepts.is_empty() {
             let local = searcher.search(
                 &self.within_documents(&tantivy_query, own),
                 &TopDocs::with_limit(LOCAL_CANDIDATES).order_by_score(),
@@ -232,9 +356,35 @@ impl Answerer {
                 }
             }
         }
+        // The sections nearest in meaning, whatever their words.
+        let mut by_meaning: Vec<(f32, usize)> = (0..self.index.vectors().len())
+            .filter_map(|row| {
+                let v = self.index.vectors().get(row)?;
+                Some((cosine(&asked_vector, v), row))
+            })
+            .collect();
+        let k = SEMANTIC_CANDIDATES.min(by_meaning.len());
+        if k > 0 {
+            by_meaning.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
+            by_meaning.truncate(k);
+        }
+        for (_, row) in &by_meaning {
+            if let Some(address) = self.index.address_of_row(*row)
+                && !hits.iter().any(|h| h.1 == address)
+            {
+                hits.push((0.0, address));
+            }
+        }
+        if out.danger {
+            for &address in &self.acute {
+                if !hits.iter().any(|h| h.1 == address) {
+                    hits.push((0.0, address));
+                }
+            }
+        }
 
         let asked: Vec<String> = question_words(question).collect();
-        let terms = QuestionTerms::new(&query, &weights, |t| self.index.term_id(t));
+        let terms = QuestionTerms::new(query, &weights, |t| self.index.term_id(t));
         // The heading echo reads the same ids (an alternative with a term no section has can't
         // be echoed either).
         let mut echoed = Asked::new(question, terms.alternatives())
@@ -243,168 +393,81 @@ impl Answerer {
         if let Some(place) = &out.place {
             echoed = echoed.with_place(&place.name, |t| self.index.term_id(t));
         }
-        let mut ranked = Vec::with_capacity(hits.len());
-        // The best coverage of another place's local routine, which is never the answer here,
-        // and that place.
-        let mut elsewhere: Vec<(&str, f32)> = Vec::new();
-        // The sections for this place that lack the kind of fact asked for (a phone number):
-        // never answers, but the nearest when no section about the question has the fact.
-        let mut without_fact: Vec<Candidate<'_>> = Vec::new();
+        let topics = terms.topics();
+        let mut candidates = Vec::with_capacity(hits.len());
+        let mut acute = Vec::with_capacity(hits.len());
+        let mut elsewhere: Vec<(String, f32)> = Vec::new();
         for (bm25, address) in hits {
             let section = self.index.ranking(address)?;
-            // A question for a phone number is not answered by a section without one.
             let has_fact = query.wants.is_none_or(|kind| section.facts.has(kind));
-            let Some(scope_factor) = scope_factor(section, out.place.as_ref(), query.about_here)
-            else {
-                if !has_fact {
-                    continue;
-                }
-                let (coverage, _) = terms.covered(&section.terms);
-                let places = match &section.about {
-                    Some(place) => std::slice::from_ref(place),
-                    None => &section.municipalities,
-                };
-                for place in places {
-                    match elsewhere.iter_mut().find(|(p, _)| p == place) {
-                        Some((_, best)) => *best = best.max(coverage),
-                        None => elsewhere.push((place, coverage)),
+            let (coverage, missed) = terms.covered(&section.terms);
+            let Some(scope) = Scope::of(section, out.place.as_ref(), query.about_here) else {
+                // Another place's routine: where the answer may be instead.
+                if has_fact {
+                    let places = match &section.about {
+                        Some(place) => std::slice::from_ref(place),
+                        None => &section.municipalities,
+                    };
+                    for place in places {
+                        match elsewhere.iter_mut().find(|(p, _)| p == place) {
+                            Some((_, best)) => *best = best.max(coverage),
+                            None => elsewhere.push((place.clone(), coverage)),
+                        }
                     }
                 }
                 continue;
             };
-            let scope_factor = match (query.lang, section.lang) {
-                (Lang::Sv, Lang::En) => scope_factor * ENGLISH_FOR_SWEDISH,
-                _ => scope_factor,
-            };
-            let (coverage, missed) = terms.covered(&section.terms);
             let (heading, _) = terms.covered(&section.heading_terms);
-            let asks_alike = question_words(&section.heading).any(|w| asked.contains(&w));
             let echo = section.heading_words.echo(&echoed);
-            let bm25 = if own.contains(&section.doc) {
+            let vector = self.index.section_vector(address)?;
+            let mut f = Features::default();
+            f[Feature::Bm25] = if own.contains(&section.doc) {
                 bm25 / max_own_bm25
             } else {
                 bm25 / max_bm25
             };
-            let evidence = (W_BM25 * bm25
-                + W_COVERAGE * coverage
-                + W_HEADING * heading
-                + if asks_alike { W_QUESTION_WORD } else { 0.0 }
-                + if query.wants_duration && section.facts.states_duration() {
-                    W_DURATION
-                } else {
-                    0.0
-                })
-                * scope_factor;
-            tracing::trace!(
-                doc = %section.doc,
-                heading = %section.heading,
-                bm25,
-                coverage,
-                heading_coverage = heading,
-                asks_alike,
-                echo,
-                scope_factor,
-                evidence,
-                "candidate"
-            );
-            let candidate = Candidate {
-                section,
-                address,
-                evidence,
-                within_document: evidence + W_ECHO * echo * scope_factor,
-                introduction: section.introduces_document && echo == 0.0,
-                coverage,
-                missed,
-            };
-            if has_fact {
-                ranked.push(candidate);
+            f[Feature::Coverage] = coverage;
+            f[Feature::Heading] = heading;
+            f[Feature::QuestionWord] =
+                f32::from(question_words(&section.heading).any(|w| asked.contains(&w)));
+            f[Feature::Duration] =
+                f32::from(query.wants_duration && section.facts.states_duration());
+            f[Feature::Echo] = echo;
+            f[Feature::Semantic] = cosine(&asked_vector, vector);
+            f[Feature::SemanticContext] = cosine(message_vector, vector);
+            f[Feature::Missed] = if topics == 0 {
+                0.0
             } else {
-                without_fact.push(candidate);
-            }
+                missed as f32 / topics as f32
+            };
+            f[Feature::Introduction] = f32::from(section.introduces_document && echo == 0.0);
+            f[Feature::LacksFact] = f32::from(!has_fact);
+            scope.set(&mut f);
+            f[Feature::EnglishForSwedish] =
+                f32::from(query.lang == Lang::Sv && section.lang == Lang::En);
+            acute.push((self.acute.contains(&address), scope == Scope::OwnLocal));
+            candidates.push(Candidate {
+                address,
+                doc: section.doc.clone(),
+                heading: section.heading.clone(),
+                features: f,
+                coverage,
+                missed_words: terms.missed_words(query, &section.terms),
+            });
         }
-        without_fact.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
-        let without_fact: Vec<_> = without_fact
+        let best_semantic = candidates
             .iter()
-            .take(NEAREST)
-            .map(|c| (c.address, c.evidence, c.coverage))
-            .collect();
-        ranked.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
-        // For a question about two things, a section about both that is nearly as good comes
-        // before those about one: the gate below declines the latter.
-        let topics = terms.topics();
-        if topics == 2
-            && let Some(top) = ranked.first().map(|c| c.evidence)
-        {
-            ranked.sort_by_key(|c| c.missed > 0 || c.evidence < BOTH_TOPICS_SHARE * top);
+            .map(|c| c.features[Feature::Semantic])
+            .fold(0.0, f32::max);
+        for c in &mut candidates {
+            c.features[Feature::SemanticGap] = c.features[Feature::Semantic] - best_semantic;
         }
-
-        let no_fact = query.wants.filter(|_| !without_fact.is_empty());
-        let Some(best) = ranked.first() else {
-            if let Some(kind) = no_fact {
-                out.decline = Some(Decline::NoFact(kind));
-                out.nearest = self.shown(&without_fact, None, today)?;
-            }
-            return Ok(out);
-        };
-        let runner_up = ranked
-            .iter()
-            .find(|r| r.section.doc != best.section.doc)
-            .map_or(0.0, |r| r.evidence);
-        let unknown = terms.unknown_words(&query);
-        out.confidence = Confidence {
-            coverage: best.coverage,
-            lead: (best.evidence - runner_up) / best.evidence.max(f32::EPSILON),
-            elsewhere: elsewhere.iter().map(|(_, c)| *c).fold(0.0, f32::max),
-            topics,
-            missed: best.missed,
-            unknown: unknown.len(),
-        };
-        let rule = out.confidence.rule();
-        out.no_answer = rule.is_some();
-        tracing::debug!(
-            coverage = best.coverage,
-            score = best.evidence,
-            runner_up,
-            no_answer = out.no_answer,
-            "ranked"
-        );
-        out.decline = rule.map(|rule| {
-            let missed = terms.missed_words(&query, &best.section.terms);
-            match (rule, no_fact) {
-                (Rule::OnlyElsewhere, _) => Decline::OnlyElsewhere(
-                    elsewhere
-                        .iter()
-                        .filter(|(_, c)| out.confidence.only_at(*c))
-                        .map(|(p, _)| (*p).to_owned())
-                        .collect(),
-                ),
-                (Rule::MostlyUnknown, _) if !unknown.is_empty() => Decline::Unknown(unknown),
-                (_, Some(kind)) => Decline::NoFact(kind),
-                _ if !missed.is_empty() => Decline::Missing(missed),
-                _ => Decline::Weak,
-            }
-        });
-        // For a question about two things, a section about both stays before one about one.
-        order_within_documents(&mut ranked, topics == 2);
-        let picks = |n: usize| -> Vec<(tantivy::DocAddress, f32, f32)> {
-            ranked
-                .iter()
-                .take(n)
-                .map(|c| (c.address, c.evidence, c.coverage))
-                .collect()
-        };
-        match &out.decline {
-            None => {
-                let passages = Some((&mut analyzer, &query, weights.as_slice()));
-                out.answers = self.shown(&picks(MAX_ANSWERS), passages, today)?;
-            }
-            // Sections that hold the fact are about something else: the nearest are those
-            // about the question that lack it.
-            Some(Decline::NoFact(_)) => {
-                out.nearest = self.shown(&without_fact, None, today)?;
-            }
-            Some(_) => out.nearest = self.shown(&picks(NEAREST), None, today)?,
-        }
+        out.retrieval.candidates = candidates;
+        out.retrieval.topics = topics;
+        out.retrieval.unknown_words = terms.unknown_words(query);
+        out.retrieval.elsewhere = elsewhere;
+        out.acute = acute;
+        out.weights = weights;
         Ok(out)
     }
 
@@ -413,7 +476,7 @@ impl Answerer {
     /// but not quoted.
     fn shown(
         &self,
-        picks: &[(tantivy::DocAddress, f32, f32)],
+        picks: &[(DocAddress, f32, f32)],
         mut passages: Option<(&mut Analyzer<'_>, &Query, &[f32])>,
         today: Date,
     ) -> Result<Vec<Answer>, IndexError> {
@@ -636,7 +699,13 @@ impl QuestionTerms {
             weight += factor * w;
             missed += usize::from(*topic && factor == 0.0);
         }
-        (weight / self.total, missed)
+        // A question of no weighed concept (only question words) covers nothing.
+        let share = if self.total > 0.0 {
+            weight / self.total
+        } else {
+            0.0
+        };
+        (share, missed)
     }
 
     /// The words (as asked) of the topics that `terms` (sorted) misses altogether.
@@ -669,63 +738,6 @@ impl QuestionTerms {
     }
 }
 
-/// A section weighed for one question.
-#[derive(Clone, Copy)]
-struct Candidate<'r> {
-    section: &'r Ranking,
-    address: tantivy::DocAddress,
-    /// How well it answers (BM25, coverage, heading, scope): ranks the documents and decides
-    /// the gate.
-    evidence: f32,
-    /// The evidence with the heading's echo of the question: orders a document's sections.
-    within_document: f32,
-    /// An introduction to its document (`Om översikten`) whose heading the question does not
-    /// echo: it comes after the document's other sections.
-    introduction: bool,
-    /// Share of the question's weight it covers.
-    coverage: f32,
-    /// How many of the question's topic concepts it misses altogether.
-    missed: usize,
-}
-
-/// Lets the heading echo order each document's sections among the places (`ranked` is by
-/// evidence) that the document's evidence earned. Which documents answer, in what order, and
-/// the gate stay as the evidence says; a place keeps its evidence as the score.
-fn order_within_documents(ranked: &mut [Candidate<'_>], fewest_missed_first: bool) {
-    let by_evidence = ranked.to_vec();
-    let mut placed = vec![false; ranked.len()];
-    for first in 0..by_evidence.len() {
-        if placed[first] {
-            continue;
-        }
-        let doc = &by_evidence[first].section.doc;
-        let places: Vec<usize> = (first..by_evidence.len())
-            .filter(|&i| &by_evidence[i].section.doc == doc)
-            .collect();
-        let mut sections = places.clone();
-        // Stable: sections the echo cannot tell apart keep the evidence's order.
-        let missed = |i: usize| by_evidence[i].missed * usize::from(fewest_missed_first);
-        let introduction = |i: usize| by_evidence[i].introduction;
-        sections.sort_by(|&a, &b| {
-            introduction(a)
-                .cmp(&introduction(b))
-                .then(missed(a).cmp(&missed(b)))
-                .then(
-                    by_evidence[b]
-                        .within_document
-                        .total_cmp(&by_evidence[a].within_document),
-                )
-        });
-        for (&place, &section) in places.iter().zip(&sections) {
-            placed[place] = true;
-            ranked[place] = Candidate {
-                evidence: by_evidence[place].evidence,
-                ..by_evidence[section]
-            };
-        }
-    }
-}
-
 /// The question words (`vem`, `how`, …) in `text`, lower-cased.
 fn question_words(text: &str) -> impl Iterator<Item = String> + '_ {
     crate::analysis::split_words(text)
@@ -733,26 +745,152 @@ fn question_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| QUESTION_WORDS.contains(&w.as_str()))
 }
 
-/// How a section's scope fits the place asked about; `None`: not for this place. A section of
-/// national guidance about one place's arrangement (`about`) is not for a question about the
-/// asker's own place (`about_here`) elsewhere: the Helsingborg model's network is not the one
-/// a Lund asker means by *nätverket här*.
-fn scope_factor(section: &Ranking, place: Option<&Municipality>, about_here: bool) -> Option<f32> {
-    let local = !section.municipalities.is_empty();
-    let regional = !section.regions.is_empty();
-    match place {
-        Some(m) if about_here && section.about.as_ref().is_some_and(|a| *a != m.name) => None,
-        _ if !local && !regional => Some(1.0),
-        None if local => Some(LOCAL_ROUTINE_PLACE_UNKNOWN),
-        None => Some(REGIONAL_PLACE_UNKNOWN),
-        Some(m) if local => section
-            .municipalities
-            .contains(&m.name)
-            .then_some(OWN_LOCAL_ROUTINE),
-        Some(m) => m
-            .region
-            .is_some_and(|r| section.regions.iter().any(|s| s == r.name()))
-            .then_some(OWN_REGION),
+/// What scoring and the gate decided for one retrieval.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Candidate indices, best first (danger's acute sections first).
+    pub order: Vec<usize>,
+    /// Each candidate's score, by index.
+    pub scores: Vec<f32>,
+    /// What the gate saw.
+    pub confidence: Confidence,
+    /// Lots declines.
+    pub declines: bool,
+}
+
+/// Scores, orders and gates `retrieved` with `model` (features and signals in `off` switched
+/// off). Shared by answering and by `lots eval`, so cross-validated figures measure exactly
+/// what answers do.
+pub fn decide(retrieved: &Retrieved, model: &RankingModel, off: &Ablation) -> Decision {
+    let retrieval = &retrieved.retrieval;
+    let Scored { mut order, scores } = rank::score(retrieval, model, off);
+    if retrieved.danger {
+        // 112 first: the asker's own routine's acute sections, then the others', each by score.
+        let key = |i: &usize| match retrieved.acute[*i] {
+            (true, true) => 0,
+            (true, false) => 1,
+            _ => 2,
+        };
+        order.sort_by_key(key);
+    }
+    let scored = Scored {
+        order: order.clone(),
+        scores: scores.clone(),
+    };
+    let mut confidence = Confidence {
+        threshold: model.threshold,
+        topics: retrieval.topics,
+        unknown: retrieval.unknown_words.len(),
+        elsewhere: retrieval.elsewhere_best(),
+        ..Confidence::default()
+    };
+    if let (Some(signals), Some(best)) = (rank::signals(retrieval, &scored, off), scored.best()) {
+        let c = &retrieval.candidates[best];
+        confidence.probability = model.probability(&signals);
+        confidence.signals = signals;
+        confidence.coverage = c.coverage;
+        confidence.missed = c.missed_words.len();
+    }
+    let declines =
+        retrieved.small_talk || order.is_empty() || (!retrieved.danger && confidence.declines());
+    tracing::debug!(
+        probability = confidence.probability,
+        threshold = confidence.threshold,
+        danger = retrieved.danger,
+        declines,
+        "gated"
+    );
+    Decision {
+        order,
+        scores,
+        confidence,
+        declines,
+    }
+}
+
+/// Why Lots declines, the most telling reason first.
+fn explain(retrieved: &Retrieved, decision: &Decision) -> Decline {
+    let confidence = &decision.confidence;
+    if retrieved.small_talk {
+        return Decline::SmallTalk;
+    }
+    let retrieval = &retrieved.retrieval;
+    let only_elsewhere: Vec<String> = retrieval
+        .elsewhere
+        .iter()
+        .filter(|(_, c)| confidence.only_at(*c))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let best = decision.order.first().map(|&i| &retrieval.candidates[i]);
+    if !only_elsewhere.is_empty() {
+        Decline::OnlyElsewhere(only_elsewhere)
+    } else if confidence.mostly_unknown() {
+        Decline::Unknown(retrieval.unknown_words.clone())
+    } else if let (Some(kind), Some(best)) = (retrieved.query.wants, best)
+        && best.features[Feature::LacksFact] > 0.0
+    {
+        Decline::NoFact(kind)
+    } else if let Some(best) = best.filter(|b| !b.missed_words.is_empty()) {
+        Decline::Missing(best.missed_words.clone())
+    } else {
+        Decline::Weak
+    }
+}
+
+/// Whether `text` says to call 112 (the number as a word of its own).
+fn says_call_112(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit())
+        .any(|n| n == "112")
+}
+
+/// How a section's scope fits the place asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// National guidance.
+    General,
+    /// The asker's own local routine.
+    OwnLocal,
+    /// Guidance for the asker's region.
+    OwnRegion,
+    /// A local routine, and the asker's place is unknown.
+    LocalPlaceUnknown,
+    /// Regional guidance, and the asker's place is unknown.
+    RegionalPlaceUnknown,
+}
+
+impl Scope {
+    /// `None`: not for this place. A section of national guidance about one place's
+    /// arrangement (`about`) is not for a question about the asker's own place (`about_here`)
+    /// elsewhere: another town's network is not the one an asker means by *nätverket här*.
+    fn of(section: &Ranking, place: Option<&Municipality>, about_here: bool) -> Option<Scope> {
+        let local = !section.municipalities.is_empty();
+        let regional = !section.regions.is_empty();
+        match place {
+            Some(m) if about_here && section.about.as_ref().is_some_and(|a| *a != m.name) => None,
+            _ if !local && !regional => Some(Scope::General),
+            None if local => Some(Scope::LocalPlaceUnknown),
+            None => Some(Scope::RegionalPlaceUnknown),
+            Some(m) if local => section
+                .municipalities
+                .contains(&m.name)
+                .then_some(Scope::OwnLocal),
+            Some(m) => m
+                .region
+                .is_some_and(|r| section.regions.iter().any(|s| s == r.name()))
+                .then_some(Scope::OwnRegion),
+        }
+    }
+
+    /// Sets its feature.
+    fn set(self, f: &mut Features) {
+        let feature = match self {
+            Scope::General => return,
+            Scope::OwnLocal => Feature::OwnLocal,
+            Scope::OwnRegion => Feature::OwnRegion,
+            Scope::LocalPlaceUnknown => Feature::LocalPlaceUnknown,
+            Scope::RegionalPlaceUnknown => Feature::RegionalPlaceUnknown,
+        };
+        f[feature] = 1.0;
     }
 }
 
@@ -766,65 +904,12 @@ impl Answers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::heading_echo::HeadingWords;
-
-    fn section(doc: &str, heading: &str) -> Ranking {
-        Ranking {
-            doc: doc.into(),
-            heading: heading.into(),
-            lang: Lang::Sv,
-            municipalities: vec![],
-            regions: vec![],
-            about: None,
-            terms: Box::new([]),
-            heading_terms: Box::new([]),
-            heading_words: HeadingWords::default(),
-            facts: crate::answer_kind::Facts::default(),
-            introduces_document: false,
-        }
-    }
 
     #[test]
-    fn the_echo_reorders_a_documents_sections_only_among_its_own_places() {
-        let (a1, b, a2) = (section("a", "1"), section("b", "2"), section("a", "3"));
-        let candidate = |section, evidence, within_document| Candidate {
-            section,
-            address: tantivy::DocAddress::new(0, 0),
-            evidence,
-            within_document,
-            introduction: false,
-            coverage: evidence,
-            missed: 0,
-        };
-        // By evidence: a1, b, a2; a2 echoes the question best, b better than both.
-        let mut ranked = [
-            candidate(&a1, 0.9, 0.9),
-            candidate(&b, 0.8, 1.5),
-            candidate(&a2, 0.7, 1.2),
-        ];
-        order_within_documents(&mut ranked, false);
-        let order: Vec<(&str, f32, f32)> = ranked
-            .iter()
-            .map(|c| (c.section.heading.as_str(), c.evidence, c.coverage))
-            .collect();
-        // Document a keeps the first and third places, and each place its score; b stays second.
-        assert_eq!(order, [("3", 0.9, 0.7), ("2", 0.8, 0.8), ("1", 0.7, 0.9)]);
-
-        // For a question about two things, a section about both stays before one about one,
-        // however well the other's heading echoes the question.
-        let mut ranked = [
-            Candidate {
-                missed: 0,
-                ..candidate(&a1, 0.9, 0.9)
-            },
-            Candidate {
-                missed: 1,
-                ..candidate(&a2, 0.7, 1.2)
-            },
-        ];
-        order_within_documents(&mut ranked, true);
-        assert_eq!(ranked[0].section.heading, "1");
-        order_within_documents(&mut ranked, false);
-        assert_eq!(ranked[0].section.heading, "3");
+    fn only_112_as_a_number_of_its_own_says_call_112() {
+        assert!(says_call_112("Ring 112 när någon är i fara."));
+        assert!(says_call_112("Akut fara: 112"));
+        assert!(!says_call_112("Ring 1123 eller 0112"));
+        assert!(!says_call_112("Polisen: 114 14"));
     }
 }

@@ -71,6 +71,8 @@ pub struct Figures {
     pub unanswerable: usize,
     /// Share of unanswerable questions where the system declined.
     pub no_answer_accuracy: f64,
+    /// Share of answerable questions the system declined.
+    pub declined: f64,
 }
 
 /// A question that was not answered as expected.
@@ -91,6 +93,8 @@ pub struct EvalReport {
     pub all: Figures,
     /// Per language code.
     pub by_lang: BTreeMap<String, Figures>,
+    /// Per kind of question (`colloquial`, `long`, …; questions without one under `-`).
+    pub by_kind: BTreeMap<String, Figures>,
     /// Questions whose first answer was not acceptable, or where declining was wrong or missing.
     pub misses: Vec<Miss>,
 }
@@ -103,6 +107,7 @@ struct Tally {
     rr: f64,
     unanswerable: usize,
     declined: usize,
+    declined_answerable: usize,
 }
 
 impl Tally {
@@ -119,6 +124,7 @@ impl Tally {
             },
             unanswerable: self.unanswerable,
             no_answer_accuracy: share(self.declined, self.unanswerable),
+            declined: share(self.declined_answerable, self.answerable),
         }
     }
 }
@@ -127,11 +133,14 @@ impl Tally {
 pub fn score(questions: &[EvalQuestion], returned: Vec<Returned>) -> EvalReport {
     let mut all = Tally::default();
     let mut by_lang: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
     let mut misses = Vec::new();
     for (q, r) in questions.iter().zip(returned) {
         let lang = by_lang.entry(q.lang.clone()).or_default();
+        let kind = if q.kind.is_empty() { "-" } else { &q.kind };
+        let kind = by_kind.entry(kind.to_owned()).or_default();
         if q.expect.is_empty() {
-            for t in [&mut all, &mut *lang] {
+            for t in [&mut all, &mut *lang, &mut *kind] {
                 t.unanswerable += 1;
                 t.declined += usize::from(r.no_answer);
             }
@@ -157,8 +166,9 @@ pub fn score(questions: &[EvalQuestion], returned: Vec<Returned>) -> EvalReport 
                 })
                 .map(|p| p + 1)
         };
-        for t in [&mut all, &mut *lang] {
+        for t in [&mut all, &mut *lang, &mut *kind] {
             t.answerable += 1;
+            t.declined_answerable += usize::from(r.no_answer);
             t.hit1 += usize::from(rank == Some(1));
             t.hit3 += usize::from(rank.is_some_and(|r| r <= 3));
             t.rr += rank.map_or(0.0, |r| 1.0 / r as f64);
@@ -174,6 +184,7 @@ pub fn score(questions: &[EvalQuestion], returned: Vec<Returned>) -> EvalReport 
     EvalReport {
         all: all.figures(),
         by_lang: by_lang.into_iter().map(|(k, t)| (k, t.figures())).collect(),
+        by_kind: by_kind.into_iter().map(|(k, t)| (k, t.figures())).collect(),
         misses,
     }
 }
@@ -231,6 +242,8 @@ mod tests {
         assert!((report.all.hit3 - 2.0 / 3.0).abs() < 1e-9);
         assert!((report.all.mrr5 - (1.0 + 1.0 / 3.0) / 3.0).abs() < 1e-9);
         assert!((report.all.no_answer_accuracy - 0.5).abs() < 1e-9);
+        assert!((report.all.declined - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(report.by_kind["-"].answerable, 3);
         assert_eq!(report.by_lang["en"].no_answer_accuracy, 0.0);
         assert_eq!(report.by_lang["sv"].hit1, 0.5);
         let missed: Vec<_> = report

@@ -183,6 +183,8 @@ pub struct GuidanceIndex {
     shown: Vec<Vec<SectionRecord>>,
     /// One vector per section, by the section's `row`.
     vectors: SectionVectors,
+    /// Each row's section.
+    addresses: Vec<tantivy::DocAddress>,
     /// What building this index embedded.
     embed_counts: EmbedCounts,
     /// Term → id, for the term ids of [`Ranking`].
@@ -335,6 +337,7 @@ impl GuidanceIndex {
         let mut shown = Vec::with_capacity(searcher.segment_readers().len());
         let mut surface = SurfaceWords::default();
         let mut plain_spellings = PlainSpellings::default();
+        let mut addresses = vec![tantivy::DocAddress::new(u32::MAX, u32::MAX); sections];
         // The stop words too: `lange` is `länge` (how long), `far` is `får`.
         for word in swedish_stop_words() {
             plain_spellings.learn_word(word);
@@ -355,6 +358,7 @@ impl GuidanceIndex {
                         why: format!("section row {} of {sections}", r.row),
                     });
                 }
+                addresses[r.row as usize] = tantivy::DocAddress::new(segment as u32, doc);
                 for m in &r.municipalities {
                     let docs = local_routines.entry(m.clone()).or_default();
                     if !docs.contains(&r.doc) {
@@ -411,6 +415,7 @@ impl GuidanceIndex {
             rankings,
             shown,
             vectors,
+            addresses,
             embed_counts,
             vocabulary,
             local_routines,
@@ -503,6 +508,14 @@ impl GuidanceIndex {
         self.vectors
             .get(row)
             .ok_or_else(|| self.no_section(address))
+    }
+
+    /// The section of vector row `row`.
+    pub fn address_of_row(&self, row: usize) -> Option<tantivy::DocAddress> {
+        self.addresses
+            .get(row)
+            .copied()
+            .filter(|a| a.segment_ord != u32::MAX)
     }
 
     /// Every section's vector, by [`SectionRecord::row`].

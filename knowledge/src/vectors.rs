@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::embed::{Embedder, Role};
+use crate::embed::{Embedder, Role, Vector};
 use crate::files::{self, create_private_dir_all, hex, sha256};
 
 /// Texts embedded per batch: big enough to keep both cores busy, small enough that progress
@@ -251,42 +251,9 @@ impl Semantics {
         passages: &[String],
     ) -> Result<(SectionVectors, EmbedCounts), VectorError> {
         let dim = self.embedder.dimension();
-        let hashes: Vec<[u8; 32]> = passages.iter().map(|p| sha256(p.as_bytes())).collect();
-        let mut found = self.cache.get(&self.model, &hashes, dim)?;
-        let missing: Vec<usize> = (0..passages.len())
-            .filter(|&i| found[i].is_none())
-            .collect();
-        let counts = EmbedCounts {
-            embedded: missing.len(),
-            cached: passages.len() - missing.len(),
-        };
-        if !missing.is_empty() {
-            tracing::info!(
-                sections = missing.len(),
-                cached = counts.cached,
-                "embedding sections"
-            );
-        }
-        let mut done = 0;
-        for batch in missing.chunks(BATCH) {
-            let texts: Vec<&str> = batch.iter().map(|&i| passages[i].as_str()).collect();
-            let vectors = self.embedder.embed(&texts, Role::Passage);
-            let items: Vec<([u8; 32], &[f32])> = batch
-                .iter()
-                .zip(&vectors)
-                .map(|(&i, v)| (hashes[i], v.as_slice()))
-                .collect();
-            self.cache.put(&self.model, &items)?;
-            for (&i, v) in batch.iter().zip(vectors) {
-                found[i] = Some(v);
-            }
-            done += batch.len();
-            if let Some(p) = &self.progress {
-                p.embedded(done, missing.len());
-            }
-        }
+        let (found, counts) = self.cached(passages, Role::Passage)?;
         let mut data = Vec::with_capacity(passages.len() * dim);
-        for v in found.into_iter().flatten() {
+        for v in found {
             data.extend_from_slice(&v);
         }
         Ok((
@@ -297,6 +264,60 @@ impl Semantics {
             },
             counts,
         ))
+    }
+
+    /// The vector of every text embedded as a question (exemplars matched against
+    /// questions), in order, through the cache like [`Semantics::vectors`].
+    pub fn query_vectors(&self, texts: &[String]) -> Result<Vec<Vector>, VectorError> {
+        Ok(self.cached(texts, Role::Query)?.0)
+    }
+
+    /// The vector of every text in `role`: from the cache where it has them, else embedded
+    /// (and then cached, a batch at a time). A passage is keyed by its text's hash, a question
+    /// by the hash of a marker and its text, so the two never share an entry.
+    fn cached(
+        &self,
+        texts: &[String],
+        role: Role,
+    ) -> Result<(Vec<Vector>, EmbedCounts), VectorError> {
+        let dim = self.embedder.dimension();
+        let key = |t: &String| match role {
+            Role::Passage => sha256(t.as_bytes()),
+            Role::Query => sha256(format!("\0query\0{t}").as_bytes()),
+        };
+        let hashes: Vec<[u8; 32]> = texts.iter().map(key).collect();
+        let mut found = self.cache.get(&self.model, &hashes, dim)?;
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| found[i].is_none()).collect();
+        let counts = EmbedCounts {
+            embedded: missing.len(),
+            cached: texts.len() - missing.len(),
+        };
+        if !missing.is_empty() && role == Role::Passage {
+            tracing::info!(
+                sections = missing.len(),
+                cached = counts.cached,
+                "embedding sections"
+            );
+        }
+        let mut done = 0;
+        for batch in missing.chunks(BATCH) {
+            let batch_texts: Vec<&str> = batch.iter().map(|&i| texts[i].as_str()).collect();
+            let vectors = self.embedder.embed(&batch_texts, role);
+            let items: Vec<([u8; 32], &[f32])> = batch
+                .iter()
+                .zip(&vectors)
+                .map(|(&i, v)| (hashes[i], v.as_slice()))
+                .collect();
+            self.cache.put(&self.model, &items)?;
+            for (&i, v) in batch.iter().zip(vectors) {
+                found[i] = Some(v);
+            }
+            done += batch.len();
+            if let (Some(p), Role::Passage) = (&self.progress, role) {
+                p.embedded(done, missing.len());
+            }
+        }
+        Ok((found.into_iter().flatten().collect(), counts))
     }
 }
 

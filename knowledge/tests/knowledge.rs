@@ -46,7 +46,7 @@ fn answerer() -> Answerer {
     let report = load_dirs(&[fixtures("guidance")], &places);
     assert!(report.is_clean(), "{:?}", report.rejected);
     let index = GuidanceIndex::build_in_memory(&report.documents, &semantics()).unwrap();
-    Answerer::new(index, Glossary::embedded(), places)
+    Answerer::new(index, Glossary::embedded(), places, &semantics()).unwrap()
 }
 
 /// An answerer over one Markdown document.
@@ -67,7 +67,9 @@ fn answerer_of_files(files: impl IntoIterator<Item = (String, String)>) -> Answe
         GuidanceIndex::build_in_memory(&report.documents, &semantics()).unwrap(),
         Glossary::embedded(),
         places,
+        &semantics(),
     )
+    .unwrap()
 }
 
 fn ask(a: &Answerer, q: &str, municipality: Option<&str>) -> Answers {
@@ -341,7 +343,7 @@ fn a_failed_rebuild_leaves_the_serving_index_untouched() {
 
     let reopened = GuidanceIndex::open(&root).unwrap();
     assert_eq!(reopened.location().unwrap(), first_generation);
-    let a = Answerer::new(reopened, Glossary::embedded(), places.clone());
+    let a = Answerer::new(reopened, Glossary::embedded(), places.clone(), &semantics()).unwrap();
     let answers = a
         .answer(
             "vem ansöker om betänketid",

@@ -58,9 +58,14 @@ pub struct Invocation<'a> {
 }
 
 /// `!alias rest` split into the alias (lowercased, diacritics kept) and the rest; `None` when
-/// the text is not a command.
+/// the text is not a command. What staff type for a command is read as one too: `/help` (the
+/// slash of other chat tools) and `! ping` (a space after the mark).
 pub fn split_command(body: &str) -> Option<(String, &str)> {
-    let rest = body.trim_start().strip_prefix('!')?;
+    let body = body.trim_start();
+    let rest = body
+        .strip_prefix('!')
+        .or_else(|| body.strip_prefix('/'))?
+        .trim_start();
     let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
     let alias = &rest[..end];
     if alias.is_empty() {
@@ -98,7 +103,9 @@ mod tests {
             Some(("fråga".into(), "hur lång är betänketiden?"))
         );
         assert_eq!(split_command("  !ping"), Some(("ping".into(), "")));
-        assert_eq!(split_command("! ping"), None);
+        assert_eq!(split_command("! ping"), Some(("ping".into(), "")));
+        assert_eq!(split_command("/help"), Some(("help".into(), "")));
+        assert_eq!(split_command("/ "), None);
         assert_eq!(split_command("hej !ping"), None);
         assert_eq!(split_command("!"), None);
     }

@@ -62,7 +62,7 @@ pub fn run(sections: usize, queries: usize, model: &ModelArgs) -> anyhow::Result
         .collect();
     bare_latencies(&index, &warm_up)?;
     let bare = bare_latencies(&index, &questions)?;
-    let answerer = Answerer::new(index, Glossary::embedded(), Places::embedded());
+    let answerer = Answerer::new(index, Glossary::embedded(), Places::embedded(), &semantics)?;
     let today = today();
     for q in &warm_up {
         answerer.answer(q, Asker::default(), today)?;

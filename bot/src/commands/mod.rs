@@ -6,6 +6,7 @@ mod bench_reminders;
 mod chat;
 mod check_config;
 mod eval;
+mod fit;
 mod guidance;
 mod model;
 mod run;
@@ -14,7 +15,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use lots_knowledge::{Answerer, Glossary, GuidanceIndex, LoadReport, Places, load_dirs};
+use lots_knowledge::{
+    Answerer, Glossary, GuidanceIndex, LoadReport, Places, RankingModel, load_dirs,
+};
 
 use crate::cli::{Command, GuidanceArgs, GuidanceCommand, ModelCommand};
 
@@ -36,7 +39,23 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Eval {
             guidance,
             questions,
-        } => eval::run(&guidance, &questions),
+            folds,
+            ablate,
+            precision,
+        } => eval::run(
+            &guidance,
+            &questions,
+            folds.map(usize::from),
+            &ablate,
+            precision,
+        ),
+        Command::Fit {
+            guidance,
+            questions,
+            out,
+            precision,
+            ablate,
+        } => fit::run(&guidance, &questions, &out, precision, &ablate),
         Command::Guidance {
             command: GuidanceCommand::Check { dirs },
         } => Ok(guidance::check(&dirs)),
@@ -88,7 +107,18 @@ fn open_answerer(args: &GuidanceArgs) -> anyhow::Result<(Answerer, LoadReport)> 
         embedded = index.embed_counts().embedded,
         "guidance indexed"
     );
-    Ok((Answerer::new(index, glossary, places), report))
+    let answerer = Answerer::new(index, glossary, places, &semantics)
+        .context("preparing the answerer")?
+        .with_model(load_ranking(args.ranking.as_deref())?);
+    Ok((answerer, report))
+}
+
+/// The ranking model at `path`, else the shipped one.
+fn load_ranking(path: Option<&Path>) -> anyhow::Result<RankingModel> {
+    match path {
+        Some(p) => Ok(RankingModel::from_file(p)?),
+        None => Ok(RankingModel::embedded()),
+    }
 }
 
 fn load_glossary(path: Option<&Path>) -> anyhow::Result<Glossary> {

@@ -236,10 +236,12 @@ const ENGLISH: &[&str] = &[
 
 /// Whether `lower` (a lower-cased word) is a stop word in `lang`.
 pub fn is_stop_word(lower: &str, lang: Lang) -> bool {
-    match lang {
-        Lang::Sv => SWEDISH.contains(&lower) || is_swedish_stop_word_typed_plain(lower),
-        Lang::En => ENGLISH.contains(&lower),
-    }
+    // Greetings, thanks and filler say nothing of what is asked, in either language.
+    crate::small_talk::is_filler(lower)
+        || match lang {
+            Lang::Sv => SWEDISH.contains(&lower) || is_swedish_stop_word_typed_plain(lower),
+            Lang::En => ENGLISH.contains(&lower),
+        }
 }
 
 /// The Swedish stop words, as written.

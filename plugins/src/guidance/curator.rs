@@ -519,7 +519,7 @@ fn build(
     places: &Places,
 ) -> Result<Answerer, lots_knowledge::IndexError> {
     let index = GuidanceIndex::build_on_disk(root, docs, semantics)?;
-    Ok(Answerer::new(index, glossary.clone(), places.clone()))
+    Answerer::new(index, glossary.clone(), places.clone(), semantics)
 }
 
 /// Guidance is about routines, not people: a file with a personal identity number is refused.

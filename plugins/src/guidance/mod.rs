@@ -137,6 +137,7 @@ impl GuidancePlugin {
         .map_err(|e| PluginError::internal("answering a question", e))?
         .map_err(|e| PluginError::internal("searching the guidance", e))?;
         if answers.no_answer
+            && answers.decline != Some(lots_knowledge::Decline::SmallTalk)
             && let Err(e) = feedback::record_gap(
                 &ctx.db,
                 question,

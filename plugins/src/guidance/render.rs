@@ -17,10 +17,20 @@ const SUPPORT_LINE: &str = "020-39 00 00";
 /// Renders answers in the question's language.
 pub fn render(answers: &Answers) -> Reply {
     let sv = answers.lang == Lang::Sv;
-    let Some(best) = answers.best() else {
-        return Reply::from_markdown(no_answer(answers, sv));
+    if answers.decline == Some(Decline::SmallTalk) {
+        return Reply::from_markdown(small_talk(sv).to_owned());
+    }
+    // Acute danger: 112 before anything else, then the acute routine.
+    let mut out = match (answers.danger, sv) {
+        (true, true) => "**Vid akut fara: ring 112 nu.**\n\n".to_owned(),
+        (true, false) => "**In acute danger: call 112 now.**\n\n".to_owned(),
+        (false, _) => String::new(),
     };
-    let mut out = best.passage.marked();
+    let Some(best) = answers.best() else {
+        out.push_str(&no_answer(answers, sv));
+        return Reply::from_markdown(out);
+    };
+    out.push_str(&best.passage.marked());
     out.push_str("\n\n");
     out.push_str(&citation(best, sv));
     if !best.section.municipalities.is_empty() {
@@ -54,6 +64,19 @@ pub fn render(answers: &Answers) -> Reply {
         out.push_str(&related.join("; "));
     }
     Reply::from_markdown(out)
+}
+
+/// A greeting, thanks or an emoji: a friendly word and what Lots can do, never guidance.
+fn small_talk(sv: bool) -> &'static str {
+    if sv {
+        "Hej! Jag svarar på frågor utifrån vägledningen om människohandel, till exempel om \
+         betänketid, målsägandebiträde eller vem du ska ringa, och citerar avsnittet jag stöder \
+         mig på. Skriv din fråga, eller !hjälp för det jag kan mer."
+    } else {
+        "Hi! I answer questions from the guidance on human trafficking, such as the reflection \
+         period, injured-party counsel or whom to call, and quote the section I rely on. Type \
+         your question, or !help for what else I can do."
+    }
 }
 
 /// Says that the guidance has no sure answer and why (a place without the routine, words it
@@ -209,8 +232,35 @@ mod tests {
             lang,
             confidence: Default::default(),
             decline: Some(Decline::Weak),
+            danger: false,
             nearest: vec![],
         }
+    }
+
+    #[test]
+    fn small_talk_gets_a_friendly_hint_and_danger_puts_112_first() {
+        let hi = render(&Answers {
+            decline: Some(Decline::SmallTalk),
+            ..no_answer(Lang::Sv)
+        })
+        .plain;
+        assert!(hi.starts_with("Hej!") && hi.contains("!hjälp"), "{hi}");
+        assert!(!hi.contains("inget säkert svar"), "{hi}");
+        let en = render(&Answers {
+            decline: Some(Decline::SmallTalk),
+            ..no_answer(Lang::En)
+        })
+        .plain;
+        assert!(en.starts_with("Hi!") && en.contains("!help"), "{en}");
+        let danger = render(&Answers {
+            danger: true,
+            ..no_answer(Lang::Sv)
+        })
+        .plain;
+        assert!(
+            danger.starts_with("Vid akut fara: ring 112 nu."),
+            "{danger}"
+        );
     }
 
     #[test]
