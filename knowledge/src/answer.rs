@@ -37,7 +37,7 @@ use crate::passage::{Passage, select_passage};
 use crate::places::{Municipality, Places};
 use crate::query::{Concept, Query, parse_query_with};
 use crate::rank::{self, Ablation, Candidate, Feature, Features, RankingModel, Retrieval, Scored};
-use crate::small_talk::is_small_talk;
+use crate::small_talk::{is_small_talk, small_talk_lang};
 use crate::vectors::{Semantics, query_text};
 
 /// Candidates taken from BM25.
@@ -144,9 +144,8 @@ pub struct Retrieved {
     pub danger: bool,
     /// The message is only small talk.
     pub small_talk: bool,
-    /// For each candidate: whether it says to call 112, and whether it is the asker's own
-    /// local routine (danger puts those first).
-    acute: Vec<(bool, bool)>,
+    /// For each candidate, how it answers acute danger (danger puts the lowest first).
+    acute: Vec<Acute>,
     query: Query,
     weights: Vec<f32>,
 }
@@ -159,8 +158,8 @@ pub struct Answerer {
     embedder: Arc<Embedder>,
     danger: Danger,
     model: RankingModel,
-    /// Sections that say to call 112, by address.
-    acute: Vec<DocAddress>,
+    /// Sections that say to call 112, by address, with whether their heading says it.
+    acute: Vec<(DocAddress, bool)>,
 }
 
 impl Answerer {
@@ -178,9 +177,13 @@ impl Answerer {
         let acute = index
             .all_sections()?
             .iter()
-            .zip(0..)
-            .filter(|(s, _)| says_call_112(&s.heading) || says_call_112(&s.text))
-            .filter_map(|(_, row)| index.address_of_row(row))
+            .filter(|s| says_call_112(&s.heading) || says_call_112(&s.text))
+            .filter_map(|s| {
+                Some((
+                    index.address_of_row(s.row as usize)?,
+                    says_call_112(&s.heading),
+                ))
+            })
             .collect();
         Ok(Answerer {
             index,
@@ -301,7 +304,11 @@ impl Answerer {
             message: message.to_owned(),
             retrieval: Retrieval::default(),
             place,
-            lang: query.lang,
+            lang: if small_talk {
+                small_talk_lang(message)
+            } else {
+                query.lang
+            },
             danger: false,
             small_talk,
             acute: vec![],
@@ -376,7 +383,7 @@ impl Answerer {
             }
         }
         if out.danger {
-            for &address in &self.acute {
+            for &(address, _) in &self.acute {
                 if !hits.iter().any(|h| h.1 == address) {
                     hits.push((0.0, address));
                 }
@@ -445,7 +452,13 @@ impl Answerer {
             scope.set(&mut f);
             f[Feature::EnglishForSwedish] =
                 f32::from(query.lang == Lang::Sv && section.lang == Lang::En);
-            acute.push((self.acute.contains(&address), scope == Scope::OwnLocal));
+            let says_112 = self.acute.iter().find(|(a, _)| *a == address);
+            acute.push(match (says_112, scope) {
+                (Some(_), Scope::OwnLocal) => Acute::OwnRoutine,
+                (Some((_, true)), _) => Acute::Headline,
+                (Some(_), _) => Acute::Mentions,
+                (None, _) => Acute::Not,
+            });
             candidates.push(Candidate {
                 address,
                 doc: section.doc.clone(),
@@ -764,14 +777,15 @@ pub struct Decision {
 pub fn decide(retrieved: &Retrieved, model: &RankingModel, off: &Ablation) -> Decision {
     let retrieval = &retrieved.retrieval;
     let Scored { mut order, scores } = rank::score(retrieval, model, off);
+    // A question for a kind of fact (a phone number, a cost) is answered only by a section
+    // that holds one: those come first, and when none does the best says what is missing.
+    let lacks_fact =
+        |i: usize| retrieval.candidates[i].features.without(off)[Feature::LacksFact] > 0.0;
+    order.sort_by_key(|&i| lacks_fact(i));
     if retrieved.danger {
-        // 112 first: the asker's own routine's acute sections, then the others', each by score.
-        let key = |i: &usize| match retrieved.acute[*i] {
-            (true, true) => 0,
-            (true, false) => 1,
-            _ => 2,
-        };
-        order.sort_by_key(key);
+        // 112 first: the asker's own routine's acute sections, then those about 112, then
+        // those that say to call it, each by score.
+        order.sort_by_key(|&i| retrieved.acute[i]);
     }
     let scored = Scored {
         order: order.clone(),
@@ -791,8 +805,10 @@ pub fn decide(retrieved: &Retrieved, model: &RankingModel, off: &Ablation) -> De
         confidence.coverage = c.coverage;
         confidence.missed = c.missed_words.len();
     }
-    let declines =
-        retrieved.small_talk || order.is_empty() || (!retrieved.danger && confidence.declines());
+    let no_fact = order.first().is_some_and(|&i| lacks_fact(i));
+    let declines = retrieved.small_talk
+        || order.is_empty()
+        || (!retrieved.danger && (confidence.declines() || no_fact));
     tracing::debug!(
         probability = confidence.probability,
         threshold = confidence.threshold,
@@ -835,6 +851,19 @@ fn explain(retrieved: &Retrieved, decision: &Decision) -> Decline {
     } else {
         Decline::Weak
     }
+}
+
+/// How a section answers acute danger, most directly first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Acute {
+    /// The asker's own local routine says to call 112.
+    OwnRoutine,
+    /// Its heading is about 112 (`Akut fara: 112`).
+    Headline,
+    /// Its text says to call 112.
+    Mentions,
+    /// It does not say to call 112.
+    Not,
 }
 
 /// Whether `text` says to call 112 (the number as a word of its own).

@@ -15,21 +15,36 @@ pub const DEFAULT_SMALL_TALK: &str = include_str!("../../config/small_talk.toml"
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
-    words: Vec<String>,
+    sv: Vec<String>,
+    en: Vec<String>,
 }
 
-fn words() -> &'static HashSet<String> {
-    static WORDS: OnceLock<HashSet<String>> = OnceLock::new();
+/// The Swedish and the English words.
+fn words() -> &'static (HashSet<String>, HashSet<String>) {
+    static WORDS: OnceLock<(HashSet<String>, HashSet<String>)> = OnceLock::new();
     WORDS.get_or_init(|| {
         let file: File = toml::from_str(DEFAULT_SMALL_TALK)
             .expect("the shipped config/small_talk.toml is valid (a unit test reads it)");
-        file.words.into_iter().map(|w| w.to_lowercase()).collect()
+        let set = |l: Vec<String>| l.into_iter().map(|w| w.to_lowercase()).collect();
+        (set(file.sv), set(file.en))
     })
 }
 
 /// Whether `lower` (a lower-cased word) is a greeting, thanks, hedge or filler.
 pub fn is_filler(lower: &str) -> bool {
-    words().contains(lower)
+    let (sv, en) = words();
+    sv.contains(lower) || en.contains(lower)
+}
+
+/// The language of small talk: English when it has an English word and no Swedish one.
+pub fn small_talk_lang(message: &str) -> Lang {
+    let (sv, en) = words();
+    let lower: Vec<String> = split_words(message).map(|(_, w)| w.to_lowercase()).collect();
+    if lower.iter().any(|w| en.contains(w)) && !lower.iter().any(|w| sv.contains(w)) {
+        Lang::En
+    } else {
+        Lang::Sv
+    }
 }
 
 /// Whether `message` is only small talk: no word at all (an emoji, a question mark), or only
@@ -70,6 +85,14 @@ mod tests {
         ] {
             assert!(!is_small_talk(m), "{m:?}");
         }
+    }
+
+    #[test]
+    fn english_small_talk_is_english() {
+        assert_eq!(small_talk_lang("thanks!"), Lang::En);
+        assert_eq!(small_talk_lang("hi there"), Lang::En);
+        assert_eq!(small_talk_lang("hej"), Lang::Sv);
+        assert_eq!(small_talk_lang("👍"), Lang::Sv);
     }
 
     #[test]

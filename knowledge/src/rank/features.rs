@@ -118,18 +118,22 @@ named! {
     Signal, Signals {
         /// The best section's score.
         Score = "score",
-        /// Its lead over the best section of another document.
+        /// Its score's lead over the runner-up section's.
         Margin = "margin",
         /// Its cosine similarity to the question.
         Semantic = "semantic",
         /// The best cosine of any section to the question.
         SemanticBest = "semantic_best",
-        /// The best section's cosine lead over another document's best cosine.
+        /// The best section's cosine lead over the nearest other candidate's.
         SemanticMargin = "semantic_margin",
         /// Share of the question's weight it covers.
         Coverage = "coverage",
         /// Share of the question's topics it misses.
         Missed = "missed",
+        /// It misses at least one of the question's topics altogether.
+        MissesATopic = "misses_a_topic",
+        /// How many topics the question has.
+        Topics = "topics",
         /// Share of the question's topics no section has in any form.
         Unknown = "unknown",
         /// The lexical and the semantic ranking put the same document first.

@@ -37,7 +37,7 @@ impl Default for FitOptions {
 }
 
 /// The precision the shipped gate is fitted for.
-pub const DEFAULT_PRECISION: f32 = 0.8;
+pub const DEFAULT_PRECISION: f32 = 0.85;
 /// L2 penalty on the standardised weights: keeps weights small where the data say little.
 const L2: f32 = 0.01;
 /// Adam's steps and step size; the losses are convex, and this many steps converge on a few

@@ -102,11 +102,10 @@ pub fn score(retrieval: &Retrieval, model: &RankingModel, off: &Ablation) -> Sco
 pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option<Signals> {
     let best_i = scored.best()?;
     let best = &retrieval.candidates[best_i];
-    let other_doc = scored
-        .order
-        .iter()
-        .map(|&i| (i, &retrieval.candidates[i]))
-        .find(|(_, c)| c.doc != best.doc);
+    // The runner-up: the best other section. A margin over another document alone would be
+    // undefined in guidance of one document, and a section of the same document that answers
+    // as well is as much a doubt about which one answers.
+    let runner_up = scored.order.get(1).copied();
     let semantic = |c: &Candidate| c.features[Feature::Semantic];
     let semantic_best = retrieval
         .candidates
@@ -121,18 +120,26 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
     let other_semantic = retrieval
         .candidates
         .iter()
-        .filter(|c| c.doc != best.doc)
-        .map(semantic)
-        .fold(0.0, f32::max);
+        .enumerate()
+        .filter(|(i, _)| *i != best_i)
+        .map(|(_, c)| semantic(c))
+        .fold(f32::NAN, f32::max);
     let topics = retrieval.topics.max(1) as f32;
     let mut s = Signals::default();
     s[Signal::Score] = scored.scores[best_i];
-    s[Signal::Margin] = other_doc.map_or(1.0, |(i, _)| scored.scores[best_i] - scored.scores[i]);
+    // Without a runner-up there is no doubt between sections: no margin either way.
+    s[Signal::Margin] = runner_up.map_or(0.0, |i| scored.scores[best_i] - scored.scores[i]);
     s[Signal::Semantic] = semantic(best);
     s[Signal::SemanticBest] = semantic_best;
-    s[Signal::SemanticMargin] = semantic(best) - other_semantic;
+    s[Signal::SemanticMargin] = if other_semantic.is_nan() {
+        0.0
+    } else {
+        semantic(best) - other_semantic
+    };
     s[Signal::Coverage] = best.coverage;
     s[Signal::Missed] = best.features[Feature::Missed];
+    s[Signal::MissesATopic] = f32::from(!best.missed_words.is_empty());
+    s[Signal::Topics] = retrieval.topics as f32;
     s[Signal::Unknown] = retrieval.unknown_words.len() as f32 / topics;
     s[Signal::Agree] = f32::from(
         retrieval.lexical_first.as_ref() == Some(&best.doc)

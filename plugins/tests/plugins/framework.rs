@@ -77,7 +77,12 @@ async fn ping_answers_pong_and_help_is_in_the_aliases_language() {
     s.fw.handle_message(&msg("$1", ANNA, "!ping", false)).await;
     s.fw.handle_message(&msg("$2", ANNA, "!hjalp", false)).await;
     s.fw.handle_message(&msg("$3", ANNA, "!HELP", false)).await;
+    // What staff type for a command from other chat tools, or with a space, is one too.
+    s.fw.handle_message(&msg("$4", ANNA, "/help", false)).await;
+    s.fw.handle_message(&msg("$5", ANNA, "! ping", false)).await;
     let sent = s.port.take();
+    assert!(sent[3].reply.plain.contains("!ask <question>"), "{}", sent[3].reply.plain);
+    assert_eq!(sent[4].reply.plain, "pong");
     assert_eq!(sent[0].reply.plain, "pong");
     assert!(
         sent[1].reply.plain.contains("!fråga <fråga>"),
