@@ -75,6 +75,16 @@ pub fn run(sections: usize, queries: usize, model: &ModelArgs) -> anyhow::Result
         full.push(t.elapsed());
         answered += usize::from(!a.no_answer);
     }
+    // The question's embedding alone, the same questions in the same process: what answering
+    // costs beyond it is the ranking pipeline's own.
+    let embedder = semantics.embedder();
+    let mut embedding = Vec::with_capacity(questions.len());
+    for q in &questions {
+        let t = Instant::now();
+        std::hint::black_box(embedder.query(&lots_knowledge::vectors::query_text(q)));
+        embedding.push(t.elapsed());
+    }
+    let (e50, e99) = percentiles(&mut embedding);
     let (p50, p99) = percentiles(&mut full);
     let (b50, b99) = percentiles(&mut bare.clone());
     println!(
@@ -98,6 +108,16 @@ pub fn run(sections: usize, queries: usize, model: &ModelArgs) -> anyhow::Result
         "answer latency p50/p99:  {:>9.3} / {:.3} ms",
         ms(p50),
         ms(p99)
+    );
+    println!(
+        "query embedding p50/p99: {:>9.3} / {:.3} ms",
+        ms(e50),
+        ms(e99)
+    );
+    println!(
+        "answer − embedding:      {:>9.3} / {:.3} ms (p50, p99)",
+        ms(p50) - ms(e50),
+        ms(p99) - ms(e99)
     );
     println!(
         "bare tantivy top-10:     {:>9.3} / {:.3} ms",
