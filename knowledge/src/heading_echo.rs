@@ -3,8 +3,8 @@
 //! Coverage asks how much of the question a section holds. The echo asks the other way round:
 //! how much of the section's heading the question holds. Sections of one document share its
 //! subject words, so coverage often ties among them; the heading that echoes the question's
-//! other words, its verbs included, is the section asked about: `Vad biträdet gör` for
-//! *vad gör målsägandebiträdet*, `Det här får du inte skriva` for *vad får man inte skriva*.
+//! other words, its verbs included, is the section asked about: `Vad personen gör` for
+//! *vad gör kontaktpersonen*, `Det här ska du inte dela` for *vad ska man inte dela*.
 //!
 //! How it works: when an index opens, each heading becomes its words ([`HeadingWords`]): content
 //! words as term ids (whole stem and compound parts; numbers left out: they answer, they aren't
@@ -113,7 +113,7 @@ const DOCUMENT_NOUNS: &[&str] = &[
 /// Whether `heading` introduces its own document (`Om översikten`, `Om denna rutin`, `About
 /// this guide`): such a section says what the document is for and touches on everything in
 /// it, so it answers a question about the document, not the questions its other sections do.
-/// `Om Stad för stad` is about a subject, and is no introduction.
+/// `Om Steg för steg` is about a subject, and is no introduction.
 pub fn introduces_its_document(heading: &str) -> bool {
     let words: Vec<String> = split_words(heading)
         .map(|(_, w)| w.to_lowercase())
@@ -155,8 +155,8 @@ impl HeadingWords {
             .filter_map(|(_, w)| function_word(&w.to_lowercase()))
             .map(HeadingWord::Light)
             .collect();
-        // A number in a heading (`The 30-day reflection period`, `Akut fara: 112`) is part of
-        // the answer, not of what is asked; so is a number word (`De sju regionerna`) to a
+        // A number in a heading (`The 30-day period`, `Akut fara: 112`) is part of
+        // the answer, not of what is asked; so is a number word (`De fem kommunerna`) to a
         // question for a number.
         for w in analyzer
             .analyze(heading, lang)
@@ -270,14 +270,14 @@ impl Asked {
     }
 
     /// Marks the question as one of how long (*hur länge*): a heading's words of time and its
-    /// length (`Stödformer och längsta tider`) are what it asks about.
+    /// length (`Boendeformer och längsta tider`) are what it asks about.
     pub fn asking_duration(mut self, duration: bool) -> Self {
         self.duration = duration;
         self
     }
 
     /// Also counts the words of `place` (the place the question is scoped to, named in it or
-    /// the asker's) as asked: `Så når du socialjouren i Malmö` echoes a Malmö asker's question.
+    /// the asker's) as asked: `Kvinnojouren i Umeå` echoes an Umeå asker's question.
     pub fn with_place(mut self, place: &str, term_id: impl Fn(&str) -> Option<u32>) -> Self {
         for (_, word) in split_words(place) {
             let folded = fold(&stem(&word.to_lowercase(), Lang::Sv));
@@ -315,7 +315,7 @@ mod tests {
             assert!(introduces_its_document(heading), "{heading}");
         }
         for heading in [
-            "Om Stad för stad",
+            "Om Steg för steg",
             "Om personen inte vill anmäla",
             "Om rutinen inte följs",
             "Rutinen i korthet",
@@ -375,20 +375,20 @@ mod tests {
 
     #[test]
     fn light_verbs_of_the_heading_count_when_the_question_has_them_in_any_form() {
-        let corpus = "målsägandebiträde biträde chattrummet skriva";
+        let corpus = "kontaktperson person gruppchatten dela";
         let e = echoes(
             corpus,
-            &["Vad ett målsägandebiträde är", "Vad biträdet gör"],
-            "Vad gjorde målsägandebiträdet?",
+            &["Vad en kontaktperson är", "Vad personen gör"],
+            "Vad gjorde kontaktpersonen?",
             None,
         );
-        // `är` is not asked; `gör` is, as `gjorde`; `biträdet` is a part of the asked compound.
+        // `är` is not asked; `gör` is, as `gjorde`; `personen` is a part of the asked compound.
         assert_eq!(e[0], 0.5);
         assert!(e[1] > e[0], "{e:?}");
         let e = echoes(
             corpus,
-            &["Vad chattrummet är till för", "Det här får du inte skriva"],
-            "vad får man inte skriva i chattrummet?",
+            &["Vad gruppchatten är till för", "Det här ska du inte dela"],
+            "vad ska vi inte dela i gruppchatten?",
             None,
         );
         assert_eq!(e, [0.5, 1.0]);
@@ -408,11 +408,11 @@ mod tests {
 
     #[test]
     fn the_place_asked_for_counts_as_asked() {
-        let corpus = "socialjouren malmö";
-        let headings = ["Socialjouren i Malmö"];
-        let q = "när har socialjouren öppet?";
+        let corpus = "kvinnojouren umeå";
+        let headings = ["Kvinnojouren i Umeå"];
+        let q = "när har kvinnojouren öppet?";
         assert_eq!(echoes(corpus, &headings, q, None), [0.5]);
-        assert_eq!(echoes(corpus, &headings, q, Some("Malmö")), [1.0]);
+        assert_eq!(echoes(corpus, &headings, q, Some("Umeå")), [1.0]);
     }
 
     #[test]
@@ -430,7 +430,7 @@ mod tests {
             echoes(
                 corpus,
                 &["Under betänketiden"],
-                "vad får hon medan hon har betänketid?",
+                "vad gäller medan betänketiden löper?",
                 None
             ),
             [1.0]
@@ -439,36 +439,36 @@ mod tests {
 
     #[test]
     fn a_number_word_answers_a_question_for_a_number() {
-        let corpus = "regioner regionerna";
-        let headings = ["De sju regionerna"];
-        // `sju` is what "hur många" asks for; to another question it is a word it lacks.
+        let corpus = "kommuner kommunerna";
+        let headings = ["De fem kommunerna"];
+        // `fem` is what "hur många" asks for; to another question it is a word it lacks.
         assert_eq!(
-            echoes(corpus, &headings, "hur många regioner finns det?", None),
+            echoes(corpus, &headings, "hur många kommuner är med?", None),
             [1.0]
         );
         assert_eq!(
-            echoes(corpus, &headings, "vilka regioner finns det?", None),
+            echoes(corpus, &headings, "vilka kommuner är med?", None),
             [0.5]
         );
     }
 
     #[test]
     fn words_of_time_answer_a_question_of_how_long() {
-        let corpus = "stödformer stöd former tider";
-        let headings = ["Stödformer och längsta tider"];
-        // `längsta tider` is what "hur länge" asks about; `stödformer` is echoed in part (a
+        let corpus = "boendeformer boende former tider";
+        let headings = ["Boendeformer och längsta tider"];
+        // `längsta tider` is what "hur länge" asks about; `boendeformer` is echoed in part (a
         // quarter of one word in three).
-        let long = echoes(corpus, &headings, "hur länge får man stöd?", None);
-        let which = echoes(corpus, &headings, "vilket stöd får man?", None);
+        let long = echoes(corpus, &headings, "hur länge kan hon få boende?", None);
+        let which = echoes(corpus, &headings, "vilket boende kan hon få?", None);
         assert!((long[0] - 0.75).abs() < 1e-6, "{long:?}");
         assert!((which[0] - 0.25 / 3.0).abs() < 1e-6, "{which:?}");
     }
 
     #[test]
     fn a_word_of_the_documents_title_counts_less_in_its_headings() {
-        let corpus = "barn samtal yrkesverksam";
-        let headings = ["Samtal med barn", "Vad du som yrkesverksam ska göra"];
-        let q = "vem ringer man om ett barn är utsatt?";
+        let corpus = "barn skydd skola";
+        let headings = ["Skydd för barn", "Vad skolan ska göra"];
+        let q = "vem kontaktar vi när ett barn verkar rädd?";
         // Every section of a document about children is about children.
         let plain = echoes(corpus, &headings, q, None);
         let titled = echoes_under("Barn och människohandel", corpus, &headings, q, None);

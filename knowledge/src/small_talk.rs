@@ -39,7 +39,9 @@ pub fn is_filler(lower: &str) -> bool {
 /// The language of small talk: English when it has an English word and no Swedish one.
 pub fn small_talk_lang(message: &str) -> Lang {
     let (sv, en) = words();
-    let lower: Vec<String> = split_words(message).map(|(_, w)| w.to_lowercase()).collect();
+    let lower: Vec<String> = split_words(message)
+        .map(|(_, w)| w.to_lowercase())
+        .collect();
     if lower.iter().any(|w| en.contains(w)) && !lower.iter().any(|w| sv.contains(w)) {
         Lang::En
     } else {
@@ -79,7 +81,7 @@ mod tests {
     #[test]
     fn a_question_with_a_greeting_is_not() {
         for m in [
-            "hej, vem betalar tolken?",
+            "hej, vem bokar tolken?",
             "tack! och vad gäller för barn?",
             "thanks, who pays?",
         ] {

@@ -161,7 +161,7 @@ pub fn word_forms(lower: &str, lang: Lang, lexicon: &Lexicon) -> Option<WordForm
 
 /// The stems of the parts of the Swedish compound `lower` (none if it is not one). A left part
 /// the corpus does not know is split once more when it is a compound of known words itself:
-/// `sexmånaderstillstånd` → `sex` + `månad` + `tillstånd`, as the guidance writes *sex månader*.
+/// `tremånadersbeslut` → `tre` + `månad` + `beslut`, as the guidance writes *tre månader*.
 fn compound_parts(lower: &str, lexicon: &Lexicon) -> Vec<String> {
     let Some([left, right]) = lexicon.split_compound(lower) else {
         return Vec::new();
@@ -175,7 +175,7 @@ fn compound_parts(lower: &str, lexicon: &Lexicon) -> Vec<String> {
     }
 }
 
-/// `jätterädd` → `rädd`: a colloquial intensifier (`jätte-`, `super-`, `skit-`) in front of a
+/// `jätteorolig` → `orolig`: a colloquial intensifier (`jätte-`, `super-`, `skit-`) in front of a
 /// word the corpus knows, when the corpus does not know the whole.
 fn without_intensifier<'w>(lower: &'w str, lexicon: &Lexicon) -> Option<&'w str> {
     // `jatte` is `jätte` typed without ä.
@@ -208,7 +208,7 @@ pub fn stem(lower: &str, lang: Lang) -> String {
     };
     // Snowball stems `koordinator` to `koordinat` but leaves `koordinatorn` and `koordinatorerna`
     // at `-torn`/`-tor`: bring those to the same stem.
-    // It also keeps the `-n` of the definite `-an` (`kvinnan`, `straffskalan`) and of the verbal
+    // It also keeps the `-n` of the definite `-an` (`kvinnan`, `väntelistan`) and of the verbal
     // nouns in `-an` (`ansökan`, `anmälan`), so neither meets its base word or verb (`kvinna`,
     // `ansöka`): drop that `n` after a consonant, and the rest stems like the base word.
     let word = match lang {
@@ -321,7 +321,7 @@ mod tests {
             ("regionkoordinatorerna", "regionkoordinatorn", Lang::Sv),
             ("rättigheterna", "rättigheter", Lang::Sv),
             ("kvinnan", "kvinna", Lang::Sv),
-            ("straffskalan", "straffskala", Lang::Sv),
+            ("väntelistan", "väntelista", Lang::Sv),
             ("ansökan", "ansöka", Lang::Sv),
             ("anmälan", "anmäler", Lang::Sv),
             ("villkoren", "villkor", Lang::Sv),
@@ -372,8 +372,8 @@ mod tests {
             folded_terms("Malmö", Lang::Sv, &lex)
         );
         assert_eq!(
-            folded_terms("malsagandebitradet", Lang::Sv, &lex),
-            folded_terms("målsägandebiträde", Lang::Sv, &lex)
+            folded_terms("tilltradet", Lang::Sv, &lex),
+            folded_terms("tillträde", Lang::Sv, &lex)
         );
     }
 
@@ -393,12 +393,12 @@ mod tests {
     #[test]
     fn stop_words_and_single_letters_are_dropped_but_numbers_kept() {
         let lex = Lexicon::default();
-        let terms = folded_terms("Vem ansöker om betänketid, 4 kap. 1 a §?", Lang::Sv, &lex);
+        let terms = folded_terms("Ansöker vi om betänketid, 4 kap. 1 a §?", Lang::Sv, &lex);
         assert_eq!(terms, ["ansok", "betanketid", "4", "kap", "1"]);
         // Every tense of a light verb, and verb particles, are function words.
-        let terms = folded_terms("vem har blivit kallad, vem skickar in den", Lang::Sv, &lex);
+        let terms = folded_terms("har hon blivit kallad, skickar vi in den", Lang::Sv, &lex);
         assert_eq!(terms, ["kall", "skick"]);
-        let terms = folded_terms("she gets a lawyer", Lang::En, &lex);
+        let terms = folded_terms("will they get a lawyer", Lang::En, &lex);
         assert_eq!(terms, ["lawyer"]);
     }
 
@@ -413,16 +413,16 @@ mod tests {
 
     #[test]
     fn an_unknown_left_part_of_a_compound_is_split_again() {
-        let lex = swedish_lexicon("tillstånd i sex månader");
-        let words = Analyzer::new(&lex).analyze("sexmånaderstillståndet", Lang::Sv);
-        assert_eq!(words[0].forms.parts, ["sex", "månad", "tillstånd"]);
+        let lex = swedish_lexicon("beslut i tre månader");
+        let words = Analyzer::new(&lex).analyze("tremånadersbeslutet", Lang::Sv);
+        assert_eq!(words[0].forms.parts, ["tre", "månad", "beslut"]);
     }
 
     #[test]
     fn a_colloquial_intensifier_gives_way_to_the_word_it_strengthens() {
-        let lex = swedish_lexicon("hon är rädd, det är viktigt och superviktigt");
+        let lex = swedish_lexicon("hon är orolig, det är viktigt och superviktigt");
         let stem_of = |w: &str| word_forms(w, Lang::Sv, &lex).unwrap().folded;
-        assert_eq!(stem_of("jätterädd"), stem_of("rädd"));
+        assert_eq!(stem_of("jätteorolig"), stem_of("orolig"));
         assert_eq!(stem_of("jätteviktigt"), stem_of("viktigt"));
         // A whole word the corpus knows stays whole; an unknown rest is no word.
         assert_ne!(stem_of("superviktigt"), stem_of("viktigt"));

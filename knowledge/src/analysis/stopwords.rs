@@ -192,7 +192,7 @@ const SWEDISH: &[&str] = &[
     "fram",
     "bort",
     "iväg",
-    // Their forms for where something is: `här uppe`, `där ute`, `nere i stan`.
+    // Their forms for where something is: `uppe i norr`, `där ute`, `nere i stan`.
     "uppe",
     "nere",
     "ute",
@@ -201,14 +201,14 @@ const SWEDISH: &[&str] = &[
     // Hedges of a question: "jag tror …".
     "tror",
     "tycker",
-    // A preposition and an adverb of course: "enligt rutinen", "hur går det vidare".
+    // A preposition and an adverb of course: "enligt avtalet", "gå vidare med saken".
     "enligt",
     "vidare",
-    // A conjunction of time, beside `när` and `innan`: "medan hon har betänketid".
+    // A conjunction of time, beside `när` and `innan`: "medan utredningen pågår".
     "medan",
-    // A preposition of rate: "per timme".
+    // A preposition of rate: "per dygn".
     "per",
-    // Adverbs of degree, and `även` beside `också`: "nästan gratis", "ganska rädd".
+    // Adverbs of degree, and `även` beside `också`: "nästan klart", "ganska sent".
     "nästan",
     "ganska",
     "väldigt",
@@ -277,7 +277,7 @@ pub(super) fn count_stop_words<'a>(words: impl Iterator<Item = &'a str>, lang: L
 
 /// The light and modal verbs among the stop words, each form with one lemma shared across the
 /// two languages (`gör`, `gjorde`, `does` → `do`). Too common to find a section by, but in a
-/// heading they say what the section is about: `Vad biträdet gör`, `Det här får du inte skriva`.
+/// heading they say what the section is about: `Vad samordnaren gör`, `Det här får du inte ta`.
 const LIGHT_VERBS: &[(&str, &[&str])] = &[
     (
         "do",

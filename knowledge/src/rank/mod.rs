@@ -198,7 +198,7 @@ mod tests {
     }
 
     #[test]
-    fn signals_read_the_best_and_the_best_of_another_document() {
+    fn signals_read_the_best_and_the_runner_up() {
         let retrieval = Retrieval {
             candidates: vec![
                 candidate(
@@ -219,8 +219,8 @@ mod tests {
             scores: vec![1.0, 0.9, 0.6],
         };
         let s = signals(&retrieval, &scored, &Ablation::default()).unwrap();
-        assert!((s[Signal::Margin] - 0.4).abs() < 1e-6);
-        assert!((s[Signal::SemanticMargin] - 0.1).abs() < 1e-6);
+        assert!((s[Signal::Margin] - 0.1).abs() < 1e-6);
+        assert!((s[Signal::SemanticMargin] - 0.05).abs() < 1e-6);
         assert_eq!(s[Signal::Unknown], 0.5);
         assert_eq!(s[Signal::Agree], 1.0);
         assert!((s[Signal::Elsewhere] - 0.1).abs() < 1e-6);

@@ -107,9 +107,9 @@ fn a_question_is_nearest_the_passage_that_answers_it_in_either_language() {
             .max_by(|&a, &b| cosine(&v, &passages[a]).total_cmp(&cosine(&v, &passages[b])))
             .unwrap()
     };
-    assert_eq!(nearest("hur länge får hon stanna och tänka?"), 0);
+    assert_eq!(nearest("hur många dagar får personen stanna?"), 0);
     assert_eq!(nearest("Can her brother interpret for her?"), 1);
-    assert_eq!(nearest("en kille är inlåst i en lägenhet, vad gör jag"), 2);
+    assert_eq!(nearest("han hålls inlåst i en källare, vad gör jag"), 2);
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn each_section_has_the_vector_of_its_own_text() {
     let places = Places::embedded();
     let docs = load_dirs(&[fixtures("guidance")], &places).documents;
     let index = GuidanceIndex::build_in_memory(&docs, &semantics).unwrap();
-    let question = semantics.embedder().query("Vem ansöker om betänketid?");
+    let question = semantics.embedder().query("Vad innebär betänketid?");
     let searcher = index.searcher();
     let mut best = (f32::MIN, String::new());
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {

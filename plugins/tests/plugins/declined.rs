@@ -70,7 +70,10 @@ async fn small_talk_gets_a_friendly_hint_and_never_a_quote() {
         );
     }
     let thanks = ask(&s, "$st-en", "thanks!").await;
-    assert!(thanks.starts_with("Hi!") && thanks.contains("!help"), "{thanks}");
+    assert!(
+        thanks.starts_with("Hi!") && thanks.contains("!help"),
+        "{thanks}"
+    );
 }
 
 #[tokio::test]
@@ -83,9 +86,20 @@ async fn danger_in_any_words_puts_112_first() {
         "mannen har låst in henne i lägenheten och tagit hennes telefon, vad gör vi",
     )
     .await;
-    assert!(locked.starts_with("Vid akut fara: ring 112 nu."), "{locked}");
-    let tonight = ask(&s, "$d2", "she is scared he will find her tonight and hurt her").await;
-    assert!(tonight.starts_with("In acute danger: call 112 now."), "{tonight}");
+    assert!(
+        locked.starts_with("Vid akut fara: ring 112 nu."),
+        "{locked}"
+    );
+    let tonight = ask(
+        &s,
+        "$d2",
+        "she is scared he will find her tonight and hurt her",
+    )
+    .await;
+    assert!(
+        tonight.starts_with("In acute danger: call 112 now."),
+        "{tonight}"
+    );
     // An ordinary question gets no 112 banner.
     let routine = ask(&s, "$d3", "vem bestämmer om betänketiden ska ges?").await;
     assert!(!routine.starts_with("Vid akut fara"), "{routine}");

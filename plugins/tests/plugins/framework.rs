@@ -81,7 +81,11 @@ async fn ping_answers_pong_and_help_is_in_the_aliases_language() {
     s.fw.handle_message(&msg("$4", ANNA, "/help", false)).await;
     s.fw.handle_message(&msg("$5", ANNA, "! ping", false)).await;
     let sent = s.port.take();
-    assert!(sent[3].reply.plain.contains("!ask <question>"), "{}", sent[3].reply.plain);
+    assert!(
+        sent[3].reply.plain.contains("!ask <question>"),
+        "{}",
+        sent[3].reply.plain
+    );
     assert_eq!(sent[4].reply.plain, "pong");
     assert_eq!(sent[0].reply.plain, "pong");
     assert!(
