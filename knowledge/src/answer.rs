@@ -338,25 +338,22 @@ impl Answerer {
                 &TopDocs::with_limit(CANDIDATES).order_by_score(),
             )?
         };
-        let max_bm25 = hits.first().map_or(1.0, |h| h.0.max(f32::EPSILON));
         out.retrieval.lexical_first = match hits.first() {
             Some((_, a)) => Some(self.index.ranking(*a)?.doc.clone()),
             None => None,
         };
         // The place's own local routine is what the asker needs most. Its sections are written
         // for more than this question, so BM25 may rank them below short general ones: its best
-        // are always candidates, and their BM25 counts relative to the routine's best section.
+        // are always candidates.
         let own: &[String] = out
             .place
             .as_ref()
             .map_or(&[], |p| self.index.local_routines(&p.name));
-        let mut max_own_bm25 = max_bm25;
         if !own.is_empty() && !query.concepts.is_empty() {
             let local = searcher.search(
                 &self.within_documents(&tantivy_query, own),
                 &TopDocs::with_limit(LOCAL_CANDIDATES).order_by_score(),
             )?;
-            max_own_bm25 = local.first().map_or(max_bm25, |h| h.0.max(f32::EPSILON));
             for hit in local {
                 if !hits.iter().any(|h| h.1 == hit.1) {
                     hits.push(hit);
@@ -404,10 +401,10 @@ impl Answerer {
         let mut candidates = Vec::with_capacity(hits.len());
         let mut acute = Vec::with_capacity(hits.len());
         let mut elsewhere: Vec<(String, f32)> = Vec::new();
-        for (bm25, address) in hits {
+        for (_, address) in hits {
             let section = self.index.ranking(address)?;
             let has_fact = query.wants.is_none_or(|kind| section.facts.has(kind));
-            let (coverage, missed) = terms.covered(&section.terms);
+            let (coverage, _) = terms.covered(&section.terms);
             let Some(scope) = Scope::of(section, out.place.as_ref(), query.about_here) else {
                 // Another place's routine: where the answer may be instead.
                 if has_fact {
@@ -424,17 +421,10 @@ impl Answerer {
                 }
                 continue;
             };
-            let (heading, _) = terms.covered(&section.heading_terms);
             let echo = section.heading_words.echo(&echoed);
             let vector = self.index.section_vector(address)?;
             let mut f = Features::default();
-            f[Feature::Bm25] = if own.contains(&section.doc) {
-                bm25 / max_own_bm25
-            } else {
-                bm25 / max_bm25
-            };
             f[Feature::Coverage] = coverage;
-            f[Feature::Heading] = heading;
             f[Feature::QuestionWord] =
                 f32::from(question_words(&section.heading).any(|w| asked.contains(&w)));
             f[Feature::Duration] =
@@ -442,16 +432,8 @@ impl Answerer {
             f[Feature::Echo] = echo;
             f[Feature::Semantic] = cosine(&asked_vector, vector);
             f[Feature::SemanticContext] = cosine(message_vector, vector);
-            f[Feature::Missed] = if topics == 0 {
-                0.0
-            } else {
-                missed as f32 / topics as f32
-            };
-            f[Feature::Introduction] = f32::from(section.introduces_document && echo == 0.0);
             f[Feature::LacksFact] = f32::from(!has_fact);
             scope.set(&mut f);
-            f[Feature::EnglishForSwedish] =
-                f32::from(query.lang == Lang::Sv && section.lang == Lang::En);
             let says_112 = self.acute.iter().find(|(a, _)| *a == address);
             acute.push(match (says_112, scope) {
                 (Some(_), Scope::OwnLocal) => Acute::OwnRoutine,
@@ -782,6 +764,18 @@ pub fn decide(retrieved: &Retrieved, model: &RankingModel, off: &Ablation) -> De
     let lacks_fact =
         |i: usize| retrieval.candidates[i].features.without(off)[Feature::LacksFact] > 0.0;
     order.sort_by_key(|&i| lacks_fact(i));
+    // The asker's own local routine is preferred: its best section comes first when it covers
+    // as much of the question as the best one (many short general sections may say the same
+    // in fewer words and score higher; the routine is what applies here).
+    let own = |i: usize| retrieval.candidates[i].features.without(off)[Feature::OwnLocal] > 0.0;
+    if let (Some(&top), Some(at)) = (order.first(), order.iter().position(|&i| own(i)))
+        && at > 0
+        && lacks_fact(order[at]) == lacks_fact(top)
+        && retrieval.candidates[order[at]].coverage >= retrieval.candidates[top].coverage
+    {
+        let routine = order.remove(at);
+        order.insert(0, routine);
+    }
     if retrieved.danger {
         // 112 first: the asker's own routine's acute sections, then those about 112, then
         // those that say to call it, each by score.
@@ -914,9 +908,10 @@ impl Scope {
     fn set(self, f: &mut Features) {
         let feature = match self {
             Scope::General => return,
+            // A local routine when the place is unknown weighed nothing in cross-validation.
+            Scope::LocalPlaceUnknown => return,
             Scope::OwnLocal => Feature::OwnLocal,
             Scope::OwnRegion => Feature::OwnRegion,
-            Scope::LocalPlaceUnknown => Feature::LocalPlaceUnknown,
             Scope::RegionalPlaceUnknown => Feature::RegionalPlaceUnknown,
         };
         f[feature] = 1.0;

@@ -79,57 +79,6 @@ enum HeadingWord {
     Light(&'static str),
 }
 
-/// Nouns (lower-case, as a heading writes them) for a document itself: `Om översikten`,
-/// `Om den här rutinen`, `About this guide` (`manual` and `guide` serve both languages).
-const DOCUMENT_NOUNS: &[&str] = &[
-    "översikt",
-    "översikten",
-    "rutin",
-    "rutinen",
-    "dokument",
-    "dokumentet",
-    "manual",
-    "manualen",
-    "vägledning",
-    "vägledningen",
-    "handbok",
-    "handboken",
-    "handledning",
-    "handledningen",
-    "material",
-    "materialet",
-    "guide",
-    "guiden",
-    "skrift",
-    "skriften",
-    "overview",
-    "document",
-    "routine",
-    "guidance",
-    "handbook",
-    "page",
-];
-
-/// Whether `heading` introduces its own document (`Om översikten`, `Om denna rutin`, `About
-/// this guide`): such a section says what the document is for and touches on everything in
-/// it, so it answers a question about the document, not the questions its other sections do.
-/// `Om Steg för steg` is about a subject, and is no introduction.
-pub fn introduces_its_document(heading: &str) -> bool {
-    let words: Vec<String> = split_words(heading)
-        .map(|(_, w)| w.to_lowercase())
-        .collect();
-    let rest = match words.first().map(String::as_str) {
-        Some("om" | "about") => &words[1..],
-        _ => return false,
-    };
-    let rest = match rest {
-        [a, b, rest @ ..] if (a == "den" || a == "det") && b == "här" => rest,
-        [a, rest @ ..] if ["denna", "detta", "this", "the"].contains(&a.as_str()) => rest,
-        rest => rest,
-    };
-    matches!(rest, [noun] if DOCUMENT_NOUNS.contains(&noun.as_str()))
-}
-
 impl HeadingWords {
     /// The subject of a document for [`HeadingWords::new`]: the folded stems of its `title`.
     pub fn subject(title: &str, lang: Lang, analyzer: &mut Analyzer<'_>) -> Vec<String> {
@@ -302,28 +251,6 @@ mod tests {
     use crate::analysis::{Lexicon, lexicon_stems};
     use crate::glossary::Glossary;
     use crate::query::parse_query;
-
-    #[test]
-    fn a_heading_about_the_document_itself_introduces_it() {
-        for heading in [
-            "Om översikten",
-            "Om den här rutinen",
-            "Om denna vägledning",
-            "About this guide",
-            "About the document",
-        ] {
-            assert!(introduces_its_document(heading), "{heading}");
-        }
-        for heading in [
-            "Om Steg för steg",
-            "Om personen inte vill anmäla",
-            "Om rutinen inte följs",
-            "Rutinen i korthet",
-            "About trafficking",
-        ] {
-            assert!(!introduces_its_document(heading), "{heading}");
-        }
-    }
 
     /// The echo of `question` in each of `headings`, over a lexicon of `corpus`.
     fn echoes(corpus: &str, headings: &[&str], question: &str, place: Option<&str>) -> Vec<f32> {

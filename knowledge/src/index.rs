@@ -26,7 +26,7 @@ use crate::analysis::{
 };
 use crate::answer_kind::Facts;
 use crate::document::Document;
-use crate::heading_echo::{HeadingWords, introduces_its_document};
+use crate::heading_echo::HeadingWords;
 use crate::plain_typing::PlainSpellings;
 use crate::vectors::{EmbedCounts, SectionVectors, Semantics, VectorError, passage_text};
 
@@ -220,8 +220,6 @@ pub struct Ranking {
     pub heading_words: HeadingWords,
     /// The kinds of fact its heading and text hold (a phone number, opening hours).
     pub facts: Facts,
-    /// Whether its heading introduces the document itself (`Om översikten`).
-    pub introduces_document: bool,
 }
 
 /// The id of `term` in `vocabulary`, given the next id if it has none yet.
@@ -375,7 +373,6 @@ impl GuidanceIndex {
                 let terms = std::mem::take(&mut r.terms);
                 let heading_terms = std::mem::take(&mut r.heading_terms);
                 decoded.push(Ranking {
-                    introduces_document: introduces_its_document(&r.heading),
                     facts: Facts::of_text(&r.heading).and(Facts::of_text(&r.text)),
                     terms: term_ids(&mut vocabulary, &terms),
                     heading_terms: term_ids(&mut vocabulary, &heading_terms),

@@ -327,7 +327,7 @@ fn the_askers_local_routine_wins_and_another_citys_is_never_used() {
 }
 
 #[test]
-fn the_askers_local_routine_is_shown_even_when_many_general_sections_match_better() {
+fn the_askers_local_routine_wins_even_when_many_general_sections_match_better() {
     // Thirty general documents match the question word for word in short sections; the local
     // routine says the same among other things, so BM25 alone ranks it below all of them.
     let general = (0..30).map(|i| {
@@ -350,16 +350,7 @@ fn the_askers_local_routine_is_shown_even_when_many_general_sections_match_bette
     );
     let a = answerer_of_files(general.chain([kiruna]));
     let q = "socialjouren efter kontorstid – hur når vi den?";
-    // Its weight is fitted: it need not beat thirty verbatim matches, but it is among the
-    // first answers a Kiruna asker sees, next to the general ones.
-    let kiruna_asks = ask(&a, q, Some("Kiruna"));
-    let shown: Vec<&str> = kiruna_asks
-        .answers
-        .iter()
-        .take(3)
-        .map(|x| x.section.doc.as_str())
-        .collect();
-    assert!(shown.contains(&"lokal-rutin-kiruna"), "{shown:?}");
+    assert_eq!(best(&a, q, Some("Kiruna")).0, "lokal-rutin-kiruna");
     // Elsewhere, and with no place known, the general sections answer.
     assert!(best(&a, q, Some("Lund")).0.starts_with("allmant-"));
     assert!(best(&a, q, None).0.starts_with("allmant-"));
@@ -587,48 +578,6 @@ fn within_a_document_the_heading_that_echoes_the_question_answers() {
 }
 
 #[test]
-fn an_english_section_for_a_swedish_question_is_marked() {
-    // Whether a Swedish asker prefers a Swedish section is the scorer's fitted weight; that
-    // the English one is marked for it is retrieval's.
-    let a = answerer_of_files([
-        (
-            "en.md".to_owned(),
-            "+++\nid = \"en-calls\"\ntitle = \"Whom to call\"\nlang = \"en\"\n+++\n\n\
-             ## Socialjour\nThe socialjour is the social services on call. Call the socialjour \
-             after office hours.\n"
-                .to_owned(),
-        ),
-        (
-            "sv.md".to_owned(),
-            "+++\nid = \"sv-samtal\"\ntitle = \"Jour och beredskap\"\nlang = \"sv\"\n+++\n\n\
-             ## Socialjouren efter kontorstid\nEfter kontorstid svarar socialjouren för kommunen. \
-             Ring socialjouren när ett barn eller en vuxen behöver skydd samma kväll, och berätta \
-             vilken kommun personen bor i.\n"
-                .to_owned(),
-        ),
-    ]);
-    let swedish = retrieve(&a, "när ringer man socialjouren?");
-    assert_eq!(
-        candidate(&swedish, "Socialjour").features[Feature::EnglishForSwedish],
-        1.0
-    );
-    assert_eq!(
-        candidate(&swedish, "Socialjouren efter kontorstid").features[Feature::EnglishForSwedish],
-        0.0
-    );
-    // For an English question no section is marked.
-    let english = retrieve(&a, "what does the socialjour do?");
-    assert_eq!(english.retrieval.candidates.len(), 2);
-    assert!(
-        english
-            .retrieval
-            .candidates
-            .iter()
-            .all(|c| c.features[Feature::EnglishForSwedish] == 0.0)
-    );
-}
-
-#[test]
 fn a_question_for_a_phone_number_is_answered_only_by_a_section_that_holds_one() {
     let doc = |extra: &str| {
         format!(
@@ -665,7 +614,7 @@ fn a_question_for_a_phone_number_is_answered_only_by_a_section_that_holds_one() 
     let retrieved = retrieve(&a, q);
     let general = candidate(&retrieved, "Att nå polisen");
     assert_eq!(general.features[Feature::LacksFact], 0.0);
-    assert!(general.features[Feature::Missed] > 0.0);
+    assert!(!general.missed_words.is_empty());
     assert_eq!(
         candidate(&retrieved, "Samordnare för människohandel").features[Feature::LacksFact],
         1.0
@@ -844,8 +793,12 @@ fn a_question_about_two_things_needs_a_section_about_both() {
     let a = answerer_of_files(files(""));
     let retrieved = retrieve(&a, q);
     let reflection = "Rättigheter under betänketiden";
-    assert!(candidate(&retrieved, reflection).features[Feature::Missed] > 0.0);
-    assert!(candidate(&retrieved, "Lön och avtal").features[Feature::Missed] > 0.0);
+    assert!(!candidate(&retrieved, reflection).missed_words.is_empty());
+    assert!(
+        !candidate(&retrieved, "Lön och avtal")
+            .missed_words
+            .is_empty()
+    );
     // Declining, Lots names the word the nearest section lacks.
     assert_eq!(
         strict_decline(&a, q),
@@ -853,9 +806,10 @@ fn a_question_about_two_things_needs_a_section_about_both() {
     );
     // A word that asks for a measure is no second topic.
     let length = "vilken längd har en betänketid?";
-    assert_eq!(
-        candidate(&retrieve(&a, length), reflection).features[Feature::Missed],
-        0.0
+    assert!(
+        candidate(&retrieve(&a, length), reflection)
+            .missed_words
+            .is_empty()
     );
     assert_eq!(first(&a, length, None).1, reflection);
     // A section about both misses neither, and comes first.
@@ -864,11 +818,16 @@ fn a_question_about_two_things_needs_a_section_about_both() {
          arbetstillstånd.\n",
     ));
     let retrieved = retrieve(&a, q);
-    assert_eq!(
-        candidate(&retrieved, "Arbete under betänketiden").features[Feature::Missed],
-        0.0
+    assert!(
+        candidate(&retrieved, "Arbete under betänketiden")
+            .missed_words
+            .is_empty()
     );
-    assert!(candidate(&retrieved, "Lön och avtal").features[Feature::Missed] > 0.0);
+    assert!(
+        !candidate(&retrieved, "Lön och avtal")
+            .missed_words
+            .is_empty()
+    );
     assert_eq!(first(&a, q, None).1, "Arbete under betänketiden");
 }
 
@@ -959,39 +918,5 @@ fn a_question_of_how_long_prefers_the_section_that_states_a_duration() {
     assert_eq!(
         best(&a, "vem ger stödet inom stödprogrammet?", None).1,
         "Vad stödprogrammet är"
-    );
-}
-
-#[test]
-fn an_introduction_is_marked_unless_the_question_echoes_its_heading() {
-    // The introduction names everything the guidance touches on, so it holds many of a
-    // question's words; marked as an introduction, the scorer can weigh that.
-    let a = answerer_of(
-        "+++\nid = \"hedersvald\"\ntitle = \"Stöd vid hedersrelaterat våld\"\nlang = \"sv\"\n+++\n\n\
-         ## Om vägledningen\nDen här vägledningen beskriver vart yrkesverksamma kan ringa för stöd \
-         när någon kan vara utsatt för hedersrelaterat våld av sin familj, hur uppgifter \
-         kontrolleras och vad polisen och socialtjänsten gör. Den ersätter inte kommunens egen \
-         rutin.\n\n\
-         ## Skydd vid akut risk\nKontakta aldrig familjen för att kontrollera uppgifter om den \
-         utsatta: det kan öka risken. Gör en riskbedömning och kontakta polisen vid fara.\n\n\
-         ## Stödlinjer\nKvinnofridslinjen och Brottsofferjouren ger råd per telefon.\n",
-    );
-    let retrieved = retrieve(
-        &a,
-        "bör vi kontakta släkten för att kontrollera det hon berättat?",
-    );
-    assert_eq!(
-        candidate(&retrieved, "Om vägledningen").features[Feature::Introduction],
-        1.0
-    );
-    assert_eq!(
-        candidate(&retrieved, "Skydd vid akut risk").features[Feature::Introduction],
-        0.0
-    );
-    // Asked about the guidance itself, the introduction is what is asked for.
-    let itself = retrieve(&a, "vad beskriver vägledningen?");
-    assert_eq!(
-        candidate(&itself, "Om vägledningen").features[Feature::Introduction],
-        0.0
     );
 }

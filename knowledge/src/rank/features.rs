@@ -74,13 +74,8 @@ macro_rules! named {
 named! {
     /// What a candidate section has for a question: the scorer's inputs.
     Feature, Features {
-        /// BM25 relative to the best candidate's (to the asker's routine's best, for its
-        /// sections).
-        Bm25 = "bm25",
         /// Share of the question's concept weight (idf) the section's terms cover.
         Coverage = "coverage",
-        /// The same for its heading path.
-        Heading = "heading",
         /// Its heading asks the question's kind of question (`Vem …` for `vem …?`).
         QuestionWord = "question_word",
         /// The question asks how long and the section states a duration.
@@ -94,30 +89,20 @@ named! {
         SemanticContext = "semantic_context",
         /// Its cosine minus the best cosine of any candidate (0 for the semantic best).
         SemanticGap = "semantic_gap",
-        /// Share of the question's topics it misses altogether.
-        Missed = "missed",
-        /// It introduces its document (`Om översikten`) and the question does not echo it.
-        Introduction = "introduction",
         /// The question asks for a kind of fact (a phone number) it does not hold.
         LacksFact = "lacks_fact",
         /// A local routine of the asker's (or the named) municipality.
         OwnLocal = "own_local",
         /// Guidance for the asker's region.
         OwnRegion = "own_region",
-        /// A local routine, and the asker's place is unknown.
-        LocalPlaceUnknown = "local_place_unknown",
         /// Regional guidance, and the asker's place is unknown.
         RegionalPlaceUnknown = "regional_place_unknown",
-        /// An English section for a Swedish question.
-        EnglishForSwedish = "english_for_swedish",
     }
 }
 
 named! {
     /// What the gate sees of the question and its best-scored section.
     Signal, Signals {
-        /// The best section's score.
-        Score = "score",
         /// Its score's lead over the runner-up section's.
         Margin = "margin",
         /// Its cosine similarity to the question.
@@ -142,9 +127,6 @@ named! {
         Elsewhere = "elsewhere",
         /// The question asks for a kind of fact the best section does not hold.
         LacksFact = "lacks_fact",
-        /// The question has no topic word the guidance could match (only question words,
-        /// filler, greetings).
-        NoTopics = "no_topics",
     }
 }
 
@@ -206,11 +188,11 @@ mod tests {
     fn an_ablation_zeroes_its_features_and_names_the_known_ones_on_a_typo() {
         let mut x = Features::default();
         x[Feature::Semantic] = 0.8;
-        x[Feature::Bm25] = 0.5;
+        x[Feature::Coverage] = 0.5;
         let off = Ablation::of(["semantic"]).unwrap();
         let y = x.without(&off);
         assert_eq!(y[Feature::Semantic], 0.0);
-        assert_eq!(y[Feature::Bm25], 0.5);
+        assert_eq!(y[Feature::Coverage], 0.5);
         let err = Ablation::of(["semantik"]).unwrap_err();
         assert!(
             err.contains("semantik") && err.contains("semantic_gap"),
@@ -224,8 +206,8 @@ mod tests {
         let mut w = Features::default();
         x[Feature::Coverage] = 0.5;
         w[Feature::Coverage] = 2.0;
-        x[Feature::Heading] = 1.0;
-        w[Feature::Heading] = -0.25;
+        x[Feature::Echo] = 1.0;
+        w[Feature::Echo] = -0.25;
         assert!((x.dot(&w) - 0.75).abs() < 1e-6);
     }
 }

@@ -257,7 +257,7 @@ mod tests {
     use super::super::tests::candidate;
     use super::*;
 
-    /// Questions where the right section is the semantically nearest but not the best by BM25.
+    /// Questions where the right section is the semantically nearest but not the best covered.
     fn semantic_world() -> Vec<(Retrieval, Vec<bool>)> {
         (0..40)
             .map(|i| {
@@ -267,20 +267,20 @@ mod tests {
                         candidate(
                             "right",
                             "r",
-                            &[(Feature::Bm25, 0.5 + jitter), (Feature::Semantic, 0.9)],
+                            &[(Feature::Coverage, 0.5 + jitter), (Feature::Semantic, 0.9)],
                         ),
                         candidate(
                             "lexical",
                             "l",
                             &[
-                                (Feature::Bm25, 1.0),
+                                (Feature::Coverage, 1.0),
                                 (Feature::Semantic, 0.8 + jitter / 4.0),
                             ],
                         ),
                         candidate(
                             "far",
                             "f",
-                            &[(Feature::Bm25, 0.3), (Feature::Semantic, 0.7)],
+                            &[(Feature::Coverage, 0.3), (Feature::Semantic, 0.7)],
                         ),
                     ],
                     ..Retrieval::default()
@@ -307,7 +307,7 @@ mod tests {
         for (r, _) in &world {
             assert_eq!(score(r, &model, &Ablation::default()).best(), Some(0));
         }
-        // Without the semantic feature nothing separates them: BM25 prefers the wrong one.
+        // Without the semantic feature nothing separates them: coverage prefers the wrong one.
         let off = Ablation::of(["semantic"]).unwrap();
         model.scorer = fit_scorer(&examples, &off);
         assert_eq!(model.scorer[Feature::Semantic], 0.0);

@@ -79,7 +79,7 @@ impl Scored {
 }
 
 /// Scores every candidate with `model`'s scorer, features in `off` switched off; best first,
-/// ties by BM25 then heading (the order never depends on the retrieval's).
+/// ties by coverage then document and heading (the order never depends on the retrieval's).
 pub fn score(retrieval: &Retrieval, model: &RankingModel, off: &Ablation) -> Scored {
     let scores: Vec<f32> = retrieval
         .candidates
@@ -91,7 +91,7 @@ pub fn score(retrieval: &Retrieval, model: &RankingModel, off: &Ablation) -> Sco
         let (ca, cb) = (&retrieval.candidates[a], &retrieval.candidates[b]);
         scores[b]
             .total_cmp(&scores[a])
-            .then(cb.features[Feature::Bm25].total_cmp(&ca.features[Feature::Bm25]))
+            .then(cb.coverage.total_cmp(&ca.coverage))
             .then_with(|| (&ca.doc, &ca.heading).cmp(&(&cb.doc, &cb.heading)))
     });
     Scored { order, scores }
@@ -126,7 +126,6 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
         .fold(f32::NAN, f32::max);
     let topics = retrieval.topics.max(1) as f32;
     let mut s = Signals::default();
-    s[Signal::Score] = scored.scores[best_i];
     // Without a runner-up there is no doubt between sections: no margin either way.
     s[Signal::Margin] = runner_up.map_or(0.0, |i| scored.scores[best_i] - scored.scores[i]);
     s[Signal::Semantic] = semantic(best);
@@ -137,7 +136,7 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
         semantic(best) - other_semantic
     };
     s[Signal::Coverage] = best.coverage;
-    s[Signal::Missed] = best.features[Feature::Missed];
+    s[Signal::Missed] = best.missed_words.len() as f32 / topics;
     s[Signal::MissesATopic] = f32::from(!best.missed_words.is_empty());
     s[Signal::Topics] = retrieval.topics as f32;
     s[Signal::Unknown] = retrieval.unknown_words.len() as f32 / topics;
@@ -147,7 +146,6 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
     );
     s[Signal::Elsewhere] = (retrieval.elsewhere_best() - best.coverage).max(0.0);
     s[Signal::LacksFact] = best.features[Feature::LacksFact];
-    s[Signal::NoTopics] = f32::from(retrieval.topics == 0);
     Some(s.without(off))
 }
 
@@ -177,19 +175,19 @@ mod tests {
                 candidate(
                     "a",
                     "lexical",
-                    &[(Feature::Bm25, 1.0), (Feature::Semantic, 0.7)],
+                    &[(Feature::Coverage, 1.0), (Feature::Semantic, 0.7)],
                 ),
                 candidate(
                     "b",
                     "semantic",
-                    &[(Feature::Bm25, 0.2), (Feature::Semantic, 0.9)],
+                    &[(Feature::Coverage, 0.2), (Feature::Semantic, 0.9)],
                 ),
             ],
             ..Retrieval::default()
         };
         let mut model = RankingModel::embedded();
         model.scorer = Features::default();
-        model.scorer[Feature::Bm25] = 0.1;
+        model.scorer[Feature::Coverage] = 0.1;
         model.scorer[Feature::Semantic] = 1.0;
         let scored = score(&retrieval, &model, &Ablation::default());
         assert_eq!(scored.order, [1, 0]);
