@@ -168,6 +168,8 @@ pub struct KnowledgeConfig {
     /// The per-user cache of the model and of section vectors (default `$LOTS_CACHE_DIR`, else
     /// `$XDG_CACHE_HOME/lots`, else `~/.cache/lots`).
     pub cache_dir: Option<PathBuf>,
+    /// The ranking model (`lots fit --out FILE`); the one built into Lots when absent.
+    pub ranking: Option<PathBuf>,
 }
 
 impl Default for GuidanceConfig {
@@ -333,6 +335,11 @@ impl Config {
                 "guidance.glossary".into(),
                 format!("{} is not a file", g.display()),
             ));
+        }
+        if let Some(r) = &self.knowledge.ranking
+            && let Err(e) = lots_knowledge::RankingModel::from_file(r)
+        {
+            return Err(("knowledge.ranking".into(), e.to_string()));
         }
         if let Some(m) = &self.knowledge.model
             && !m.is_file()
@@ -540,6 +547,11 @@ dirs = ["."]
             (
                 format!("{GOOD}[plugins.guidance]\nmax_upload_mb = 0\n"),
                 "plugins.guidance.max_upload_mb: must be 1–100",
+            ),
+            (
+                // The password file is no ranking model: the key and what is wrong are named.
+                format!("{GOOD}[knowledge]\nranking = PW\n"),
+                "knowledge.ranking",
             ),
         ];
         for (text, want) in cases {

@@ -16,6 +16,7 @@
 //! 5. **explain** and **passage**: a decline names its reason and the nearest sections; an
 //!    answer quotes the sentences that answer ([`select_passage`]).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -27,7 +28,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::analysis::{Analyzer, Lang, light_verb};
 use crate::answer_kind::AnswerKind;
 use crate::danger::Danger;
-use crate::embed::{Embedder, cosine};
+use crate::embed::{Embedder, cosine, cosines};
 use crate::gate::Confidence;
 use crate::glossary::Glossary;
 use crate::heading_echo::Asked;
@@ -159,7 +160,7 @@ pub struct Answerer {
     danger: Danger,
     model: RankingModel,
     /// Sections that say to call 112, by address, with whether their heading says it.
-    acute: Vec<(DocAddress, bool)>,
+    acute: HashMap<DocAddress, bool>,
 }
 
 impl Answerer {
@@ -361,11 +362,9 @@ impl Answerer {
             }
         }
         // The sections nearest in meaning, whatever their words.
-        let mut by_meaning: Vec<(f32, usize)> = (0..self.index.vectors().len())
-            .filter_map(|row| {
-                let v = self.index.vectors().get(row)?;
-                Some((cosine(&asked_vector, v), row))
-            })
+        let mut by_meaning: Vec<(f32, usize)> = cosines(&asked_vector, self.index.vectors().rows())
+            .into_iter()
+            .zip(0..)
             .collect();
         let k = SEMANTIC_CANDIDATES.min(by_meaning.len());
         if k > 0 {
@@ -380,8 +379,12 @@ impl Answerer {
             }
         }
         if out.danger {
-            for &(address, _) in &self.acute {
-                if !hits.iter().any(|h| h.1 == address) {
+            // The sections about 112 and the asker's own routine's that say to call it; others
+            // that mention it compete as candidates if retrieval found them.
+            for (&address, &headline) in &self.acute {
+                let own_routine =
+                    !own.is_empty() && own.contains(&self.index.ranking(address)?.doc);
+                if (headline || own_routine) && !hits.iter().any(|h| h.1 == address) {
                     hits.push((0.0, address));
                 }
             }
@@ -434,10 +437,9 @@ impl Answerer {
             f[Feature::SemanticContext] = cosine(message_vector, vector);
             f[Feature::LacksFact] = f32::from(!has_fact);
             scope.set(&mut f);
-            let says_112 = self.acute.iter().find(|(a, _)| *a == address);
-            acute.push(match (says_112, scope) {
+            acute.push(match (self.acute.get(&address), scope) {
                 (Some(_), Scope::OwnLocal) => Acute::OwnRoutine,
-                (Some((_, true)), _) => Acute::Headline,
+                (Some(true), _) => Acute::Headline,
                 (Some(_), _) => Acute::Mentions,
                 (None, _) => Acute::Not,
             });

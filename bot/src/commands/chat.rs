@@ -32,6 +32,7 @@ pub fn run(args: &GuidanceArgs) -> anyhow::Result<ExitCode> {
             data_dir: args.data_dir.clone(),
             glossary: load_glossary(args.glossary.as_deref())?,
             semantics: super::model::open_semantics(&args.model)?,
+            ranking: super::load_ranking(args.ranking.as_deref())?,
         },
         db.clone(),
     )?;

@@ -23,6 +23,7 @@ pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
                 model: config.knowledge.model.clone(),
                 cache_dir: config.knowledge.cache_dir.clone(),
             })?,
+            ranking: super::load_ranking(config.knowledge.ranking.as_deref())?,
         },
         db.clone(),
     )?;

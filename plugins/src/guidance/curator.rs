@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use lots_knowledge::RankingModel;
 use lots_knowledge::vectors::Semantics;
 use lots_knowledge::{
     Answerer, Document, Given, Glossary, GuidanceIndex, Places, Rejection, fingerprint, load_bytes,
@@ -34,6 +35,8 @@ pub struct CuratorConfig {
     pub glossary: Glossary,
     /// The semantic model and vector cache: every index generation gets section vectors.
     pub semantics: Semantics,
+    /// The ranking model answers are ranked and gated with.
+    pub ranking: RankingModel,
 }
 
 /// Starting failed; the message says what to fix.
@@ -79,6 +82,7 @@ pub struct Curator {
     index_root: PathBuf,
     glossary: Glossary,
     semantics: Semantics,
+    ranking: RankingModel,
     places: Places,
     library: Library,
     db: Db,
@@ -126,6 +130,7 @@ impl Curator {
             &index_root,
             &docs,
             &config.semantics,
+            &config.ranking,
             &config.glossary,
             &places,
         )
@@ -147,6 +152,7 @@ impl Curator {
             index_root,
             glossary: config.glossary,
             semantics: config.semantics,
+            ranking: config.ranking,
             places,
             library: Library::new(answerer),
             db,
@@ -358,15 +364,16 @@ impl Curator {
                 "That would leave no guidance at all, so I change nothing.",
             ));
         }
-        let (root, semantics, glossary, places) = (
+        let (root, semantics, ranking, glossary, places) = (
             self.index_root.clone(),
             self.semantics.clone(),
+            self.ranking.clone(),
             self.glossary.clone(),
             self.places.clone(),
         );
         let n = docs.len();
         let answerer = tokio::task::spawn_blocking(move || {
-            build(&root, &docs, &semantics, &glossary, &places)
+            build(&root, &docs, &semantics, &ranking, &glossary, &places)
         })
         .await
         .map_err(|e| PluginError::internal("building the index", e))?
@@ -515,11 +522,15 @@ fn build(
     root: &Path,
     docs: &[Document],
     semantics: &Semantics,
+    ranking: &RankingModel,
     glossary: &Glossary,
     places: &Places,
 ) -> Result<Answerer, lots_knowledge::IndexError> {
     let index = GuidanceIndex::build_on_disk(root, docs, semantics)?;
-    Answerer::new(index, glossary.clone(), places.clone(), semantics)
+    Ok(
+        Answerer::new(index, glossary.clone(), places.clone(), semantics)?
+            .with_model(ranking.clone()),
+    )
 }
 
 /// Guidance is about routines, not people: a file with a personal identity number is refused.

@@ -51,6 +51,7 @@ pub fn guidance(
             data_dir: data_dir.to_owned(),
             glossary: Glossary::embedded(),
             semantics: semantics(),
+            ranking: lots_knowledge::RankingModel::embedded(),
         },
         db.clone(),
     )
