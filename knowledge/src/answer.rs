@@ -28,7 +28,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::analysis::{Analyzer, Lang, light_verb};
 use crate::answer_kind::AnswerKind;
 use crate::danger::Danger;
-use crate::embed::{Embedder, cosine, cosines};
+use crate::embed::{Embedder, cosine};
 use crate::gate::Confidence;
 use crate::glossary::Glossary;
 use crate::heading_echo::Asked;
@@ -362,9 +362,9 @@ impl Answerer {
             }
         }
         // The sections nearest in meaning, whatever their words.
-        let mut by_meaning: Vec<(f32, usize)> = cosines(&asked_vector, self.index.vectors().rows())
-            .into_iter()
-            .zip(0..)
+        let vectors = self.index.vectors();
+        let mut by_meaning: Vec<(f32, usize)> = (0..vectors.len())
+            .filter_map(|row| Some((cosine(&asked_vector, vectors.get(row)?), row)))
             .collect();
         let k = SEMANTIC_CANDIDATES.min(by_meaning.len());
         if k > 0 {

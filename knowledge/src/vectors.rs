@@ -335,11 +335,6 @@ impl SectionVectors {
         self.data.get(row * self.dim..(row + 1) * self.dim)
     }
 
-    /// Every vector, row after row.
-    pub fn rows(&self) -> &[f32] {
-        &self.data
-    }
-
     /// Number of vectors.
     pub fn len(&self) -> usize {
         self.data.len().checked_div(self.dim).unwrap_or(0)

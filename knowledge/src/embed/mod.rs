@@ -271,65 +271,9 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     lanes.iter().sum::<f32>() + tail
 }
 
-/// The cosine of `query` with each row of `rows` (row-major, `query.len()` floats a row, all
-/// L2-normalised), computed with the CPU's vector extensions (AVX2 + FMA where it has them): a
-/// question is compared with every section of the guidance.
-pub fn cosines(query: &[f32], rows: &[f32]) -> Vec<f32> {
-    pulp::Arch::new().dispatch(Cosines { query, rows })
-}
-
-struct Cosines<'a> {
-    query: &'a [f32],
-    rows: &'a [f32],
-}
-
-impl pulp::WithSimd for Cosines<'_> {
-    type Output = Vec<f32>;
-
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _simd: S) -> Vec<f32> {
-        let dim = self.query.len().max(1);
-        self.rows
-            .chunks_exact(dim)
-            .map(|row| {
-                // Sixteen running sums: two vector registers' worth of independent additions.
-                let mut lanes = [0.0f32; 16];
-                let (q16, r16) = (self.query.chunks_exact(16), row.chunks_exact(16));
-                let tail: f32 = q16
-                    .remainder()
-                    .iter()
-                    .zip(r16.remainder())
-                    .map(|(x, y)| x * y)
-                    .sum();
-                for (x, y) in q16.zip(r16) {
-                    for k in 0..16 {
-                        lanes[k] = x[k].mul_add(y[k], lanes[k]);
-                    }
-                }
-                lanes.iter().sum::<f32>() + tail
-            })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{cosine, cosines};
-
-    #[test]
-    fn cosines_of_many_rows_are_each_rows_cosine() {
-        let dim = 384;
-        let query: Vec<f32> = (0..dim).map(|i| (i as f32 * 0.3).sin() / 14.0).collect();
-        let rows: Vec<f32> = (0..dim * 7)
-            .map(|i| (i as f32 * 0.017).cos() / 14.0)
-            .collect();
-        let all = cosines(&query, &rows);
-        assert_eq!(all.len(), 7);
-        for (i, c) in all.iter().enumerate() {
-            let one = cosine(&query, &rows[i * dim..(i + 1) * dim]);
-            assert!((c - one).abs() < 1e-4, "{i}: {c} {one}");
-        }
-    }
+    use super::cosine;
 
     #[test]
     fn cosine_is_the_dot_product_whatever_the_length() {
