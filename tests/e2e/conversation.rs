@@ -112,7 +112,12 @@ async fn in_a_room_lots_answers_mentions_and_commands_but_not_chatter() {
 
     let chatter = anna.send(&room, "Hur lång är betänketiden?").await;
     let by_mention = anna
-        .send_mention(&room, &bot.user_id, &name, "Vem ansöker om betänketid?")
+        .send_mention(
+            &room,
+            &bot.user_id,
+            &name,
+            "vem är det som ansöker om betänketid?",
+        )
         .await;
     let reply = anna.reply_to(&by_mention, &bot.user_id, REPLY).await;
     assert!(reply.body.contains("Källa: "), "{}", reply.body);
@@ -124,7 +129,7 @@ async fn in_a_room_lots_answers_mentions_and_commands_but_not_chatter() {
     // A question in a thread is answered in that thread.
     let root = anna.send(&room, "Ärende: ny klient i Lund").await;
     let mut content =
-        RoomMessageEventContent::text_plain("!ask How long is the reflection period?");
+        RoomMessageEventContent::text_plain("!ask What does the reflection period give her?");
     content.relates_to = Some(Relation::Thread(Thread::plain(root.clone(), root.clone())));
     let in_thread = anna.send_content(&room, content).await;
     let reply = anna.reply_to(&in_thread, &bot.user_id, REPLY).await;

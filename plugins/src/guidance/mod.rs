@@ -223,7 +223,7 @@ impl Plugin for GuidancePlugin {
         if inv.args.is_empty() {
             return Err(PluginError::user(
                 "Skriv frågan efter kommandot, till exempel: !fråga Hur lång är betänketiden?",
-                "Write the question after the command, for example: !ask How long is the reflection period?",
+                "Write the question after the command, for example: !ask Who appoints injured-party counsel?",
             ));
         }
         self.answer(ctx, inv.msg, inv.args).await

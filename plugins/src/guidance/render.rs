@@ -10,7 +10,7 @@ use crate::reply::Reply;
 /// Related sections shown under the best answer.
 const RELATED: usize = 2;
 
-/// The national support line for professionals (Jämställdhetsmyndigheten, NSPM): where to turn
+/// The support line for people who meet victims in their work (Jämställdhetsmyndigheten, NSPM): where to turn
 /// when the guidance has no answer. A public number, stated by the agency.
 const SUPPORT_LINE: &str = "020-39 00 00";
 

@@ -232,7 +232,7 @@ impl Plugin for RoutingPlugin {
         }
         let sv = detect_lang(&msg.body) == Lang::Sv;
         let acute = is_acute(&msg.body);
-        // "who do I call at night?": the contacts open then, not now.
+        // "whom can I phone tonight?": the contacts open then, not now.
         let now = asked_time(&msg.body, Timestamp::now());
         let place = match self.places.find_place(&msg.body) {
             Some(Place::Municipality(m)) => Some(m),
@@ -632,14 +632,14 @@ mod tests {
         };
         assert_eq!(
             local(asked_time(
-                "who do I call at night in Malmö?",
+                "who can I ring tonight in Malmö?",
                 friday_morning
             )),
             "2026-11-27T23:00:00"
         );
         assert_eq!(
             local(asked_time(
-                "vem ringer jag efter kontorstid?",
+                "vilken jour svarar efter kontorstid?",
                 friday_morning
             )),
             "2026-11-27T23:00:00"
@@ -664,7 +664,7 @@ mod tests {
                 &malmo,
                 false,
                 false,
-                asked_time("who do I call at night?", friday_morning),
+                asked_time("whom can we phone at night?", friday_morning),
             )
             .plain;
         let open = night.split("Closed").next().unwrap();
@@ -675,8 +675,8 @@ mod tests {
     fn whom_to_call_questions_are_recognised() {
         for q in [
             "Vem ringer jag i Kiruna?",
-            "who do I call at night in Malmö?",
-            "vilket nummer har socialjouren",
+            "who do I contact tonight in Malmö?",
+            "vilket nummer når socialjouren på",
             "Vem ska jag kontakta?",
         ] {
             assert!(asks_whom_to_call(q), "{q}");

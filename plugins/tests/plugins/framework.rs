@@ -33,7 +33,12 @@ async fn a_direct_question_gets_a_cited_answer_as_a_reply() {
 #[tokio::test]
 async fn english_questions_get_english_replies() {
     let s = setup().await;
-    let m = msg("$1", ANNA, "How long is the reflection period?", true);
+    let m = msg(
+        "$1",
+        ANNA,
+        "How many days does the reflection period last?",
+        true,
+    );
     s.fw.handle_message(&m).await;
     let text = &s.port.take()[0].reply.plain;
     assert!(text.contains("Source: "), "{text}");
