@@ -175,9 +175,9 @@ impl Answerer {
         // A question's compound may be built on a glossary word the guidance never uses.
         index.learn_words(glossary.single_words(Lang::Sv));
         let danger = Danger::embedded(semantics)?;
+        // Borrowed, not cloned: every section's text is read once here.
         let acute = index
-            .all_sections()?
-            .iter()
+            .sections()
             .filter(|s| says_call_112(&s.heading) || says_call_112(&s.text))
             .filter_map(|s| {
                 Some((

@@ -25,6 +25,15 @@ pub struct EvalQuestion {
     pub kind: String,
 }
 
+impl EvalQuestion {
+    /// Whether the section `heading` of document `doc` is an acceptable answer.
+    pub fn accepts(&self, doc: &str, heading: &str) -> bool {
+        self.expect
+            .iter()
+            .any(|e| e.doc == doc && e.heading == heading)
+    }
+}
+
 /// An acceptable answer.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct Expected {
@@ -159,11 +168,7 @@ pub fn score(questions: &[EvalQuestion], returned: Vec<Returned>) -> EvalReport 
             r.ranked
                 .iter()
                 .take(5)
-                .position(|(doc, heading)| {
-                    q.expect
-                        .iter()
-                        .any(|e| &e.doc == doc && &e.heading == heading)
-                })
+                .position(|(doc, heading)| q.accepts(doc, heading))
                 .map(|p| p + 1)
         };
         for t in [&mut all, &mut *lang, &mut *kind] {

@@ -527,7 +527,12 @@ impl GuidanceIndex {
 
     /// Every section as an answer shows it, in index order (for listings).
     pub fn all_sections(&self) -> Result<Vec<SectionRecord>, IndexError> {
-        Ok(self.shown.iter().flatten().cloned().collect())
+        Ok(self.sections().cloned().collect())
+    }
+
+    /// Every section as an answer shows it, in index order, borrowed.
+    pub fn sections(&self) -> impl Iterator<Item = &SectionRecord> {
+        self.shown.iter().flatten()
     }
 
     fn no_section(&self, address: tantivy::DocAddress) -> IndexError {

@@ -25,7 +25,8 @@ pub fn run(
     ablate: &[String],
     precision: f32,
 ) -> anyhow::Result<ExitCode> {
-    let questions = read_all(files)?;
+    check_precision(precision)?;
+    let (questions, _) = read_all(files)?;
     let off = Ablation::of(ablate.iter().map(String::as_str)).map_err(anyhow::Error::msg)?;
     let (answerer, report) = open_answerer(args)?;
     let baseline = Baseline::build(&report.documents)?;
@@ -96,19 +97,32 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The questions of every file, in order; an id twice is an error (folds are by id).
-pub fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<EvalQuestion>> {
+/// The questions of every file, in order, and how many each file gave; an id twice is an
+/// error (folds are by id).
+pub fn read_all(files: &[PathBuf]) -> anyhow::Result<(Vec<EvalQuestion>, Vec<usize>)> {
     let mut out: Vec<EvalQuestion> = Vec::new();
+    let mut counts = Vec::with_capacity(files.len());
     let mut seen = BTreeMap::new();
     for file in files {
-        for q in read_questions(file).map_err(anyhow::Error::msg)? {
+        let questions = read_questions(file).map_err(anyhow::Error::msg)?;
+        counts.push(questions.len());
+        for q in questions {
             if let Some(first) = seen.insert(q.id.clone(), file.display().to_string()) {
                 anyhow::bail!("question id {} is in {first} and {}", q.id, file.display());
             }
             out.push(q);
         }
     }
-    Ok(out)
+    Ok((out, counts))
+}
+
+/// A decline precision given on the command line: a share.
+pub fn check_precision(precision: f32) -> anyhow::Result<()> {
+    if (0.0..=1.0).contains(&precision) {
+        Ok(())
+    } else {
+        anyhow::bail!("--precision is a share between 0 and 1 (e.g. 0.85), not {precision}")
+    }
 }
 
 /// Retrieves every question once (the model is the slow part), with progress on stderr.
@@ -142,11 +156,7 @@ pub fn labels(questions: &[EvalQuestion], retrieved: &[Retrieved]) -> Vec<Vec<bo
             r.retrieval
                 .candidates
                 .iter()
-                .map(|c| {
-                    q.expect
-                        .iter()
-                        .any(|e| e.doc == c.doc && e.heading == c.heading)
-                })
+                .map(|c| q.accepts(&c.doc, &c.heading))
                 .collect()
         })
         .collect()

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use lots_knowledge::files::write_private_atomically;
 use lots_knowledge::rank::Ablation;
 use lots_knowledge::rank::fit::{FitOptions, Labelled, fit};
 
-use super::eval::{labels, read_all, retrieve_all};
+use super::eval::{check_precision, labels, read_all, retrieve_all};
 use super::open_answerer;
 use crate::cli::GuidanceArgs;
 
@@ -20,11 +21,9 @@ pub fn run(
     precision: f32,
     ablate: &[String],
 ) -> anyhow::Result<ExitCode> {
-    if !(0.0..=1.0).contains(&precision) {
-        anyhow::bail!("--precision is a share (0–1), not {precision}");
-    }
+    check_precision(precision)?;
     let off = Ablation::of(ablate.iter().map(String::as_str)).map_err(anyhow::Error::msg)?;
-    let questions = read_all(files)?;
+    let (questions, counts) = read_all(files)?;
     let (answerer, _) = open_answerer(args)?;
     let retrieved = retrieve_all(&answerer, &questions)?;
     let labels = labels(&questions, &retrieved);
@@ -39,9 +38,10 @@ pub fn run(
     let mut model = fit(&examples, &FitOptions { precision, off });
     model.fitted_on = files
         .iter()
-        .map(|f| {
+        .zip(&counts)
+        .map(|(f, n)| {
             let name = f.file_name().map_or(f.as_os_str(), |n| n).to_string_lossy();
-            format!("{name}: {} questions", count_in(&questions, f))
+            format!("{name}: {n} questions")
         })
         .collect();
     let header = format!(
@@ -52,9 +52,7 @@ pub fn run(
         questions.len()
     );
     let text = model.to_toml(&header);
-    let tmp = out.with_extension("toml.tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, out))
+    write_private_atomically(out, text.as_bytes())
         .with_context(|| format!("writing {}", out.display()))?;
     println!(
         "wrote {} (threshold {:.3}) from {} questions",
@@ -63,15 +61,4 @@ pub fn run(
         questions.len()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// How many of the questions came from `file` (read again: ids are unique across files).
-fn count_in(questions: &[lots_knowledge::eval::EvalQuestion], file: &Path) -> usize {
-    lots_knowledge::eval::read_questions(file)
-        .map(|qs| {
-            qs.iter()
-                .filter(|q| questions.iter().any(|x| x.id == q.id))
-                .count()
-        })
-        .unwrap_or(0)
 }

@@ -138,11 +138,7 @@ fn labelled() -> Vec<(String, Retrieved, Vec<bool>)> {
                 .retrieval
                 .candidates
                 .iter()
-                .map(|c| {
-                    q.expect
-                        .iter()
-                        .any(|e| e.doc == c.doc && e.heading == c.heading)
-                })
+                .map(|c| q.accepts(&c.doc, &c.heading))
                 .collect();
             (q.id, r, ok)
         })
