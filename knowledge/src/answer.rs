@@ -149,6 +149,16 @@ pub struct Retrieved {
     acute: Vec<Acute>,
     query: Query,
     weights: Vec<f32>,
+    /// The question's vector (empty for small talk).
+    asked_vector: Vec<f32>,
+}
+
+/// What choosing passages needs of the question.
+struct Asking<'a, 'b> {
+    analyzer: &'a mut Analyzer<'b>,
+    query: &'a Query,
+    weights: &'a [f32],
+    vector: &'a [f32],
 }
 
 /// Answers questions from one index.
@@ -267,11 +277,12 @@ impl Answerer {
         };
         if !decision.declines {
             let mut analyzer = Analyzer::shared(self.index.lexicon(), self.index.forms_cache());
-            let passages = Some((
-                &mut analyzer,
-                &retrieved.query,
-                retrieved.weights.as_slice(),
-            ));
+            let passages = Some(Asking {
+                analyzer: &mut analyzer,
+                query: &retrieved.query,
+                weights: &retrieved.weights,
+                vector: &retrieved.asked_vector,
+            });
             out.answers = self.shown(&picks(MAX_ANSWERS), passages, today)?;
             return Ok(out);
         }
@@ -314,6 +325,7 @@ impl Answerer {
             small_talk,
             acute: vec![],
             weights: vec![],
+            asked_vector: vec![],
             query,
         };
         if small_talk {
@@ -435,6 +447,12 @@ impl Answerer {
             f[Feature::Echo] = echo;
             f[Feature::Semantic] = cosine(&asked_vector, vector);
             f[Feature::SemanticContext] = cosine(message_vector, vector);
+            f[Feature::SemanticSentence] = self
+                .index
+                .sentence_vectors(address)?
+                .map(|s| cosine(&asked_vector, s))
+                .reduce(f32::max)
+                .unwrap_or(f[Feature::Semantic]);
             f[Feature::LacksFact] = f32::from(!has_fact);
             scope.set(&mut f);
             acute.push(match (self.acute.get(&address), scope) {
@@ -465,6 +483,7 @@ impl Answerer {
         out.retrieval.elsewhere = elsewhere;
         out.acute = acute;
         out.weights = weights;
+        out.asked_vector = asked_vector;
         Ok(out)
     }
 
@@ -474,21 +493,29 @@ impl Answerer {
     fn shown(
         &self,
         picks: &[(DocAddress, f32, f32)],
-        mut passages: Option<(&mut Analyzer<'_>, &Query, &[f32])>,
+        mut passages: Option<Asking<'_, '_>>,
         today: Date,
     ) -> Result<Vec<Answer>, IndexError> {
         let mut out = Vec::with_capacity(picks.len());
         for &(address, score, coverage) in picks {
             let section = self.index.record(address)?.clone();
             let passage = match passages.as_mut() {
-                Some((analyzer, query, weights)) => select_passage(
-                    &section.text,
-                    section.lang,
-                    analyzer,
-                    &query.concepts,
-                    weights,
-                    query.wants_quantity,
-                ),
+                Some(asking) => {
+                    let nearness: Vec<f32> = self
+                        .index
+                        .sentence_vectors(address)?
+                        .map(|s| cosine(asking.vector, s))
+                        .collect();
+                    select_passage(
+                        &section.text,
+                        section.lang,
+                        asking.analyzer,
+                        &asking.query.concepts,
+                        asking.weights,
+                        asking.query.wants_quantity,
+                        &nearness,
+                    )
+                }
                 None => Passage::default(),
             };
             let outdated = section

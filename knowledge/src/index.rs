@@ -27,8 +27,12 @@ use crate::analysis::{
 use crate::answer_kind::Facts;
 use crate::document::Document;
 use crate::heading_echo::HeadingWords;
+use crate::passage::split_sentences;
 use crate::plain_typing::PlainSpellings;
-use crate::vectors::{EmbedCounts, SectionVectors, Semantics, VectorError, passage_text};
+use crate::vectors::{
+    EmbedCounts, MAX_SENTENCE_VECTORS, SectionVectors, Semantics, SentenceVectors, VectorError,
+    passage_text, sentence_text,
+};
 
 /// Name of the file that names the generation in service.
 const CURRENT: &str = "CURRENT";
@@ -36,6 +40,8 @@ const CURRENT: &str = "CURRENT";
 const LEXICON_FILE: &str = "lexicon.tsv";
 /// The section vectors, next to the tantivy files of a generation.
 const VECTORS_FILE: &str = "vectors.bin";
+/// The sentence vectors, beside them.
+const SENTENCES_FILE: &str = "sentences.bin";
 /// Indexing memory budget.
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
 /// Generations kept besides the current one (for rollback).
@@ -183,6 +189,7 @@ pub struct GuidanceIndex {
     shown: Vec<Vec<SectionRecord>>,
     /// One vector per section, by the section's `row`.
     vectors: SectionVectors,
+    sentence_vectors: SentenceVectors,
     /// Each row's section.
     addresses: Vec<tantivy::DocAddress>,
     /// What building this index embedded.
@@ -250,8 +257,8 @@ impl GuidanceIndex {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_ram(schema);
         let lexicon = build_lexicon(docs);
-        let passages = write_sections(&index, fields, &lexicon, docs)?;
-        let (vectors, counts) = semantics.vectors(&passages)?;
+        let texts = write_sections(&index, fields, &lexicon, docs)?;
+        let (vectors, counts) = texts.embed(semantics)?;
         GuidanceIndex::from_parts(index, fields, lexicon, vectors, counts, None)
     }
 
@@ -299,7 +306,10 @@ impl GuidanceIndex {
         let text = std::fs::read_to_string(&lexicon_path).map_err(io_err(&lexicon_path))?;
         let lexicon = Lexicon::from_text(&text)
             .map_err(|line| damaged(format!("{LEXICON_FILE} line {line}")))?;
-        let vectors = SectionVectors::load(&dir.join(VECTORS_FILE))?;
+        let vectors = (
+            SectionVectors::load(&dir.join(VECTORS_FILE))?,
+            SentenceVectors::load(&dir.join(SENTENCES_FILE))?,
+        );
         let index = Index::open_in_dir(&dir)?;
         let fields = Fields::from_schema(&index.schema()).map_err(|e| damaged(e.to_string()))?;
         let counts = EmbedCounts::default();
@@ -310,7 +320,7 @@ impl GuidanceIndex {
         index: Index,
         fields: Fields,
         lexicon: Lexicon,
-        vectors: SectionVectors,
+        (vectors, sentence_vectors): (SectionVectors, SentenceVectors),
         embed_counts: EmbedCounts,
         location: Option<PathBuf>,
     ) -> Result<GuidanceIndex, IndexError> {
@@ -320,10 +330,14 @@ impl GuidanceIndex {
             .try_into()?;
         let searcher = reader.searcher();
         let sections = searcher.num_docs() as usize;
-        if vectors.len() != sections {
+        if vectors.len() != sections || sentence_vectors.sections() != sections {
             return Err(IndexError::Damaged {
                 path: location.clone().unwrap_or_default(),
-                why: format!("{} section vectors for {sections} sections", vectors.len()),
+                why: format!(
+                    "{} section vectors and sentence vectors of {} sections for {sections} sections",
+                    vectors.len(),
+                    sentence_vectors.sections()
+                ),
             });
         }
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
@@ -412,6 +426,7 @@ impl GuidanceIndex {
             rankings,
             shown,
             vectors,
+            sentence_vectors,
             addresses,
             embed_counts,
             vocabulary,
@@ -507,6 +522,22 @@ impl GuidanceIndex {
             .ok_or_else(|| self.no_section(address))
     }
 
+    /// The vectors of a hit's sentences, in the order [`split_sentences`] finds them in its
+    /// text (its first [`MAX_SENTENCE_VECTORS`]); none when the section is one sentence, whose
+    /// vector is the section's.
+    pub fn sentence_vectors(
+        &self,
+        address: tantivy::DocAddress,
+    ) -> Result<std::slice::ChunksExact<'_, f32>, IndexError> {
+        let row = self.record(address)?.row as usize;
+        Ok(self.sentence_vectors.of(row))
+    }
+
+    /// How many sentences have a vector of their own.
+    pub fn sentence_vector_count(&self) -> usize {
+        self.sentence_vectors.len()
+    }
+
     /// The section of vector row `row`.
     pub fn address_of_row(&self, row: usize) -> Option<tantivy::DocAddress> {
         self.addresses
@@ -564,16 +595,17 @@ fn build_generation(
     dir: &Path,
     docs: &[Document],
     semantics: &Semantics,
-) -> Result<(Lexicon, SectionVectors, EmbedCounts), IndexError> {
+) -> Result<(Lexicon, (SectionVectors, SentenceVectors), EmbedCounts), IndexError> {
     std::fs::create_dir(dir).map_err(io_err(dir))?;
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_dir(dir, schema)?;
     let lexicon = build_lexicon(docs);
-    let passages = write_sections(&index, fields, &lexicon, docs)?;
+    let texts = write_sections(&index, fields, &lexicon, docs)?;
     let path = dir.join(LEXICON_FILE);
     std::fs::write(&path, lexicon.to_text()).map_err(io_err(&path))?;
-    let (vectors, counts) = semantics.vectors(&passages)?;
-    vectors.save(&dir.join(VECTORS_FILE))?;
+    let (vectors, counts) = texts.embed(semantics)?;
+    vectors.0.save(&dir.join(VECTORS_FILE))?;
+    vectors.1.save(&dir.join(SENTENCES_FILE))?;
     Ok((lexicon, vectors, counts))
 }
 
@@ -632,15 +664,52 @@ pub fn build_lexicon(docs: &[Document]) -> Lexicon {
     lexicon
 }
 
-/// Writes every section as a tantivy document and returns their passage texts (for vectors),
-/// in write order: the `row` of each record.
+/// What the model is given of every section, in write order (the `row` of each record): its
+/// passage text, and its sentences when it has more than one.
+#[derive(Default)]
+struct SectionTexts {
+    passages: Vec<String>,
+    sentences: Vec<Vec<String>>,
+}
+
+impl SectionTexts {
+    fn push(&mut self, passage: String, heading: &str, text: &str) {
+        self.passages.push(passage);
+        let sentences = split_sentences(text);
+        self.sentences.push(if sentences.len() > 1 {
+            sentences
+                .into_iter()
+                .take(MAX_SENTENCE_VECTORS)
+                .map(|r| sentence_text(heading, &text[r]))
+                .collect()
+        } else {
+            vec![]
+        });
+    }
+
+    /// Every section's and sentence's vector, with what was embedded and what was cached.
+    fn embed(
+        &self,
+        semantics: &Semantics,
+    ) -> Result<((SectionVectors, SentenceVectors), EmbedCounts), VectorError> {
+        let (vectors, a) = semantics.vectors(&self.passages)?;
+        let (sentences, b) = semantics.sentence_vectors(&self.sentences)?;
+        let counts = EmbedCounts {
+            embedded: a.embedded + b.embedded,
+            cached: a.cached + b.cached,
+        };
+        Ok(((vectors, sentences), counts))
+    }
+}
+
+/// Writes every section as a tantivy document and returns what the model is given of them.
 fn write_sections(
     index: &Index,
     fields: Fields,
     lexicon: &Lexicon,
     docs: &[Document],
-) -> Result<Vec<String>, IndexError> {
-    let mut passages = Vec::new();
+) -> Result<SectionTexts, IndexError> {
+    let mut passages = SectionTexts::default();
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_BYTES)?;
     let mut analyzer = Analyzer::new(lexicon);
     for doc in docs {
@@ -684,7 +753,7 @@ fn write_sections(
                 updated: doc.updated.map(|d| d.to_string()),
                 review_by: doc.review_by.map(|d| d.to_string()),
                 page: section.page,
-                row: passages.len() as u32,
+                row: passages.passages.len() as u32,
                 terms: terms.into_iter().collect(),
                 heading_terms: heading_terms.into_iter().collect(),
             };
@@ -717,7 +786,11 @@ fn write_sections(
                 .chain([&section.heading])
                 .map(String::as_str)
                 .collect();
-            passages.push(passage_text(&doc.title, &headings, &section.text));
+            passages.push(
+                passage_text(&doc.title, &headings, &section.text),
+                &section.heading,
+                &section.text,
+            );
         }
     }
     writer.commit()?;

@@ -2,8 +2,10 @@
 //!
 //! How it works (like Lucene's unified highlighter, which scores passages rather than cutting a
 //! fixed window): the section is split into sentences and list items; each is scored by the
-//! weights of the question concepts it contains; the best one is kept, with up to two more that
-//! score at least half as well, in the order they are written.
+//! weights of the question concepts it contains, as a share of the best sentence's, and by how
+//! near its vector is to the question's, so a sentence that answers in other words than the
+//! question's is kept too; the best one is kept, with up to two more that score at least half
+//! as well, in the order they are written. A short section is quoted whole.
 
 use std::ops::Range;
 
@@ -17,6 +19,14 @@ const FURTHER_SENTENCE_SHARE: f32 = 0.5;
 /// For a question after a duration or a number: what a sentence with figures gains, as a share
 /// of the heaviest concept's weight.
 const FIGURES_BONUS: f32 = 0.75;
+/// A sentence whose cosine to the question is this much below the nearest sentence's gains
+/// nothing for its meaning; the nearest gains as much as the sentence with most of the
+/// question's words.
+const SEMANTIC_SPREAD: f32 = 0.05;
+/// A section of at most this many sentences and [`SHORT_SECTION_CHARS`] characters is quoted
+/// whole: one sentence alone would leave out half of it.
+const WHOLE_SENTENCES: usize = 2;
+const SHORT_SECTION_CHARS: usize = 360;
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "kap", "bl.a", "t.ex", "ca", "s", "nr", "jfr", "m.fl", "dvs", "resp", "p", "st", "e.g", "i.e",
@@ -49,7 +59,12 @@ impl Passage {
     }
 }
 
-/// Picks the sentences of `text` that best answer `concepts` (with their `weights`).
+/// A sentence's range in the section, its score, and the ranges of its matched words.
+type ScoredSentence = (Range<usize>, f32, Vec<Range<usize>>);
+
+/// Picks the sentences of `text` that best answer `concepts` (with their `weights`);
+/// `nearness` is each sentence's cosine similarity to the question, in [`split_sentences`]
+/// order (shorter, or empty, where sentences have no vector).
 pub fn select_passage(
     text: &str,
     lang: Lang,
@@ -57,6 +72,7 @@ pub fn select_passage(
     concepts: &[Concept],
     weights: &[f32],
     wants_quantity: bool,
+    nearness: &[f32],
 ) -> Passage {
     let figures_bonus = if wants_quantity {
         FIGURES_BONUS * weights.iter().copied().fold(0.0, f32::max)
@@ -70,7 +86,8 @@ pub fn select_passage(
         .flat_map(|a| a.terms.iter().map(String::as_str))
         .collect();
     let sentences = split_sentences(text);
-    let scored: Vec<(Range<usize>, f32, Vec<Range<usize>>)> = sentences
+    let whole = sentences.len() <= WHOLE_SENTENCES && text.chars().count() <= SHORT_SECTION_CHARS;
+    let mut scored: Vec<ScoredSentence> = sentences
         .into_iter()
         .map(|range| {
             let words = analyzer.analyze(&text[range.clone()], lang);
@@ -114,12 +131,16 @@ pub fn select_passage(
             (range, score, hits)
         })
         .collect();
+    blend_meaning(&mut scored, nearness);
     let Some(best) = scored.iter().map(|s| s.1).reduce(f32::max) else {
         return Passage {
             text: String::new(),
             highlights: vec![],
         };
     };
+    if whole {
+        return joined(text, &scored, (0..scored.len()).collect());
+    }
     let mut chosen: Vec<usize> = (0..scored.len()).collect();
     chosen.sort_by(|&a, &b| scored[b].1.total_cmp(&scored[a].1).then(a.cmp(&b)));
     chosen.truncate(MAX_SENTENCES);
@@ -142,8 +163,30 @@ pub fn select_passage(
         }
         chosen.push(top - 1);
     }
-    chosen.sort_unstable();
+    joined(text, &scored, chosen)
+}
 
+/// Each sentence's score as a share of the best one's, plus what its meaning adds: 1 for the
+/// sentence nearest the question, down to 0 at [`SEMANTIC_SPREAD`] below it. Scores are kept
+/// as they are where no sentence has a vector.
+fn blend_meaning(scored: &mut [ScoredSentence], nearness: &[f32]) {
+    let nearest = nearness.iter().copied().fold(f32::NAN, f32::max);
+    if nearest.is_nan() {
+        return;
+    }
+    let best = scored.iter().map(|s| s.1).fold(0.0, f32::max);
+    for (i, s) in scored.iter_mut().enumerate() {
+        let words = if best > 0.0 { s.1 / best } else { 0.0 };
+        let meaning = nearness.get(i).map_or(0.0, |&c| {
+            (1.0 - (nearest - c) / SEMANTIC_SPREAD).clamp(0.0, 1.0)
+        });
+        s.1 = words + meaning;
+    }
+}
+
+/// The sentences at `chosen` of `text`, in the order written, joined with `…` over a gap.
+fn joined(text: &str, scored: &[ScoredSentence], mut chosen: Vec<usize>) -> Passage {
+    chosen.sort_unstable();
     let mut passage = Passage {
         text: String::new(),
         highlights: vec![],
@@ -313,6 +356,7 @@ mod tests {
             &q.concepts,
             &weights,
             false,
+            &[],
         );
         assert!(
             p.text.starts_with("Ansökan görs av socialnämnden"),
@@ -336,7 +380,15 @@ mod tests {
             let q = parse_query(question, &lex, &Glossary::default());
             let weights = vec![1.0; q.concepts.len()];
             let mut analyzer = Analyzer::new(&lex);
-            select_passage(text, Lang::Sv, &mut analyzer, &q.concepts, &weights, false)
+            select_passage(
+                text,
+                Lang::Sv,
+                &mut analyzer,
+                &q.concepts,
+                &weights,
+                false,
+                &[],
+            )
         };
         // An inflected noun that the sentence before has as the first part of a compound.
         let first_two = "Personen kan få ett tidsbegränsat uppehållstillstånd i 30 dagar. \
@@ -353,13 +405,14 @@ mod tests {
         assert_eq!(p.text, "Tiden kallas betänketid. Den kan förlängas.");
         // "Den som …" speaks of anyone: no sentence before it is needed.
         let p = pick(
-            "Polisen utreder brottet. Den som söker betänketid får stöd.",
+            "Polisen utreder brottet. Den som söker betänketid får stöd. Tolk bokas vid behov.",
             "vilka söker betänketid",
         );
         assert_eq!(p.text, "Den som söker betänketid får stöd.");
-        // A sentence that stands on its own comes alone.
+        // A sentence that stands on its own comes alone (from a section of more than two:
+        // one of two is quoted whole).
         let p = pick(
-            "Polisen utreder brottet. Betänketid söks av socialnämnden.",
+            "Polisen utreder brottet. Betänketid söks av socialnämnden. Tolk bokas vid behov.",
             "vilka söker betänketid",
         );
         assert_eq!(p.text, "Betänketid söks av socialnämnden.");
@@ -383,6 +436,7 @@ mod tests {
             &q.concepts,
             &weights,
             true,
+            &[],
         );
         assert!(p.text.contains("30 dagar"), "{}", p.text);
         assert!(!p.text.contains("vila"), "{}", p.text);

@@ -20,6 +20,11 @@ use crate::files::{self, create_private_dir_all, hex, sha256};
 const BATCH: usize = 32;
 /// The first bytes of `vectors.bin`.
 const MAGIC: &[u8; 8] = b"LOTSVEC1";
+/// The first bytes of `sentences.bin`.
+const SENTENCES_MAGIC: &[u8; 8] = b"LOTSSEN1";
+/// Sentences of one section given their own vector; later ones are chosen by their words alone
+/// (a section this long is rare, and the model's time is bounded whatever a file holds).
+pub const MAX_SENTENCE_VECTORS: usize = 48;
 
 /// Why vectors could not be computed, stored or read.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +67,16 @@ pub fn passage_text(title: &str, headings: &[&str], text: &str) -> String {
     }
     out.push('\n');
     out.push_str(text);
+    out.nfc().collect()
+}
+
+/// The text of one sentence of a section that its vector is computed from: its heading gives
+/// a sentence that says `Den` or `It` what it is about. Composed (NFC), like [`passage_text`].
+pub fn sentence_text(heading: &str, sentence: &str) -> String {
+    let mut out = String::with_capacity(heading.len() + sentence.len() + 1);
+    out.push_str(heading);
+    out.push('\n');
+    out.push_str(sentence);
     out.nfc().collect()
 }
 
@@ -266,6 +281,39 @@ impl Semantics {
         ))
     }
 
+    /// The vectors of the sentences of every section, in order: `sentences[row]` are the
+    /// texts ([`sentence_text`]) of section `row`'s sentences, empty for a section whose own
+    /// vector stands for its one sentence. Through the cache like [`Semantics::vectors`].
+    pub fn sentence_vectors(
+        &self,
+        sentences: &[Vec<String>],
+    ) -> Result<(SentenceVectors, EmbedCounts), VectorError> {
+        let dim = self.embedder.dimension();
+        let mut starts = Vec::with_capacity(sentences.len() + 1);
+        let mut flat: Vec<String> = Vec::new();
+        for section in sentences {
+            starts.push(flat.len() as u32);
+            flat.extend(section.iter().cloned());
+        }
+        starts.push(flat.len() as u32);
+        let (found, counts) = self.cached(&flat, Role::Passage)?;
+        let mut data = Vec::with_capacity(flat.len() * dim);
+        for v in found {
+            data.extend_from_slice(&v);
+        }
+        Ok((
+            SentenceVectors {
+                starts,
+                vectors: SectionVectors {
+                    model: self.model.clone(),
+                    dim,
+                    data,
+                },
+            },
+            counts,
+        ))
+    }
+
     /// The vector of every text embedded as a question (exemplars matched against
     /// questions), in order, through the cache like [`Semantics::vectors`].
     pub fn query_vectors(&self, texts: &[String]) -> Result<Vec<Vector>, VectorError> {
@@ -294,9 +342,9 @@ impl Semantics {
         };
         if !missing.is_empty() && role == Role::Passage {
             tracing::info!(
-                sections = missing.len(),
+                texts = missing.len(),
                 cached = counts.cached,
-                "embedding sections"
+                "embedding guidance"
             );
         }
         let mut done = 0;
@@ -353,6 +401,25 @@ impl SectionVectors {
     /// Saves them as `path`: magic, model name, dimension, count, then the floats
     /// (little-endian), written privately and atomically.
     pub fn save(&self, path: &Path) -> Result<(), VectorError> {
+        files::write_private_atomically(path, &self.to_bytes()).map_err(|source| VectorError::Io {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Reads what [`Self::save`] wrote, checking it is whole.
+    pub fn load(path: &Path) -> Result<Self, VectorError> {
+        let bytes = std::fs::read(path).map_err(|source| VectorError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_bytes(&bytes).map_err(|why| VectorError::Damaged {
+            path: path.to_owned(),
+            why,
+        })
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(32 + self.model.len() + self.data.len() * 4);
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&(self.model.len() as u32).to_le_bytes());
@@ -360,6 +427,81 @@ impl SectionVectors {
         bytes.extend_from_slice(&(self.dim as u32).to_le_bytes());
         bytes.extend_from_slice(&(self.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&bytes_of(&self.data));
+        bytes
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        let rest = bytes.strip_prefix(MAGIC).ok_or("not a Lots vector file")?;
+        let (model_len, rest) = take_u32(rest).ok_or("truncated header")?;
+        let model = rest.get(..model_len as usize).ok_or("truncated header")?;
+        let model = String::from_utf8(model.to_vec()).map_err(|_| "model name is not UTF-8")?;
+        let rest = &rest[model_len as usize..];
+        let (dim, rest) = take_u32(rest).ok_or("truncated header")?;
+        let (count, rest) = take_u32(rest).ok_or("truncated header")?;
+        if dim == 0 || rest.len() != dim as usize * count as usize * 4 {
+            return Err(format!(
+                "{} bytes of vectors for {count} × {dim} floats",
+                rest.len()
+            ));
+        }
+        Ok(Self {
+            model,
+            dim: dim as usize,
+            data: floats(rest),
+        })
+    }
+}
+
+/// The vectors of the sentences of every section with more than one, by section row: what
+/// passages and the `semantic_sentence` feature compare a question with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceVectors {
+    /// Where each row's vectors start in `vectors`, and one past the last row's end.
+    starts: Vec<u32>,
+    vectors: SectionVectors,
+}
+
+impl SentenceVectors {
+    /// The vectors of section `row`'s sentences, in order (its first
+    /// [`MAX_SENTENCE_VECTORS`]); none for a section of one sentence, or a row out of range.
+    pub fn of(&self, row: usize) -> std::slice::ChunksExact<'_, f32> {
+        let dim = self.vectors.dim.max(1);
+        let range = match (self.starts.get(row), self.starts.get(row + 1)) {
+            (Some(&a), Some(&b)) => a as usize * dim..b as usize * dim,
+            _ => 0..0,
+        };
+        self.vectors
+            .data
+            .get(range)
+            .unwrap_or_default()
+            .chunks_exact(dim)
+    }
+
+    /// Number of sentence vectors.
+    pub fn len(&self) -> usize {
+        self.vectors.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.vectors.is_empty()
+    }
+
+    /// Number of sections they are for.
+    pub fn sections(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Saves them as `path`: magic, the section count and starts, then the vectors as
+    /// [`SectionVectors::save`] writes them; privately and atomically.
+    pub fn save(&self, path: &Path) -> Result<(), VectorError> {
+        let mut bytes = Vec::with_capacity(16 + self.starts.len() * 4);
+        bytes.extend_from_slice(SENTENCES_MAGIC);
+        bytes.extend_from_slice(&(self.starts.len() as u32).to_le_bytes());
+        for s in &self.starts {
+            bytes.extend_from_slice(&s.to_le_bytes());
+        }
+        bytes.extend_from_slice(&self.vectors.to_bytes());
         files::write_private_atomically(path, &bytes).map_err(|source| VectorError::Io {
             path: path.to_owned(),
             source,
@@ -372,33 +514,29 @@ impl SectionVectors {
             path: path.to_owned(),
             source,
         })?;
-        let damaged = |why: &str| VectorError::Damaged {
+        let damaged = |why: String| VectorError::Damaged {
             path: path.to_owned(),
-            why: why.to_owned(),
+            why,
         };
         let rest = bytes
-            .strip_prefix(MAGIC)
-            .ok_or_else(|| damaged("not a Lots vector file"))?;
-        let (model_len, rest) = take_u32(rest).ok_or_else(|| damaged("truncated header"))?;
-        let model = rest
-            .get(..model_len as usize)
-            .ok_or_else(|| damaged("truncated header"))?;
-        let model =
-            String::from_utf8(model.to_vec()).map_err(|_| damaged("model name is not UTF-8"))?;
-        let rest = &rest[model_len as usize..];
-        let (dim, rest) = take_u32(rest).ok_or_else(|| damaged("truncated header"))?;
-        let (count, rest) = take_u32(rest).ok_or_else(|| damaged("truncated header"))?;
-        if dim == 0 || rest.len() != dim as usize * count as usize * 4 {
-            return Err(damaged(&format!(
-                "{} bytes of vectors for {count} × {dim} floats",
-                rest.len()
+            .strip_prefix(SENTENCES_MAGIC)
+            .ok_or_else(|| damaged("not a Lots sentence vector file".into()))?;
+        let (count, mut rest) = take_u32(rest).ok_or_else(|| damaged("truncated header".into()))?;
+        let mut starts = Vec::with_capacity((count as usize).min(rest.len() / 4));
+        for _ in 0..count {
+            let (s, r) = take_u32(rest).ok_or_else(|| damaged("truncated header".into()))?;
+            starts.push(s);
+            rest = r;
+        }
+        let vectors = SectionVectors::from_bytes(rest).map_err(damaged)?;
+        let ordered = starts.windows(2).all(|w| w[0] <= w[1]);
+        if !ordered || starts.last().is_some_and(|&l| l as usize != vectors.len()) {
+            return Err(damaged(format!(
+                "sentence starts do not match {} vectors",
+                vectors.len()
             )));
         }
-        Ok(Self {
-            model,
-            dim: dim as usize,
-            data: floats(rest),
-        })
+        Ok(Self { starts, vectors })
     }
 }
 
@@ -454,6 +592,33 @@ mod tests {
                 .to_string()
                 .contains("not a Lots vector file")
         );
+    }
+
+    #[test]
+    fn sentence_vectors_read_back_by_section_and_a_damaged_file_is_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("sentences.bin");
+        let v = SentenceVectors {
+            starts: vec![0, 2, 2, 3],
+            vectors: SectionVectors {
+                model: "m".into(),
+                dim: 1,
+                data: vec![1.0, 2.0, 3.0],
+            },
+        };
+        v.save(&path).unwrap();
+        let read = SentenceVectors::load(&path).unwrap();
+        assert_eq!(read, v);
+        assert_eq!(read.sections(), 3);
+        assert_eq!(read.of(0).collect::<Vec<_>>(), [&[1.0][..], &[2.0][..]]);
+        assert_eq!(read.of(1).count(), 0, "a section of one sentence");
+        assert_eq!(read.of(2).collect::<Vec<_>>(), [&[3.0][..]]);
+        assert_eq!(read.of(9).count(), 0);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[12] = 9; // the first start after the second
+        std::fs::write(&path, &bytes).unwrap();
+        let err = SentenceVectors::load(&path).unwrap_err().to_string();
+        assert!(err.contains("sentence starts"), "{err}");
     }
 
     #[test]

@@ -398,11 +398,15 @@ fn the_passage_is_the_answering_sentence_with_matched_words_marked() {
     let a = answerer();
     let answers = ask(&a, "krävs en polisanmälan för stöd?", None);
     let best = answers.best().unwrap();
-    assert_eq!(best.passage.text, "Stödet kräver ingen polisanmälan.");
+    // A section of two sentences is quoted whole.
+    assert_eq!(best.passage.text, best.section.text.trim());
     // `krävs` in the question and `kräver` in the text share a stem.
-    assert_eq!(
-        best.passage.marked(),
-        "**Stödet** **kräver** ingen **polisanmälan**."
+    assert!(
+        best.passage
+            .marked()
+            .ends_with(" **Stödet** **kräver** ingen **polisanmälan**."),
+        "{}",
+        best.passage.marked()
     );
 }
 

@@ -124,6 +124,14 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
         .filter(|(i, _)| *i != best_i)
         .map(|(_, c)| semantic(c))
         .fold(f32::NAN, f32::max);
+    let sentence = |c: &Candidate| c.features[Feature::SemanticSentence];
+    let other_sentence = retrieval
+        .candidates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != best_i)
+        .map(|(_, c)| sentence(c))
+        .fold(f32::NAN, f32::max);
     let topics = retrieval.topics.max(1) as f32;
     let mut s = Signals::default();
     // Without a runner-up there is no doubt between sections: no margin either way.
@@ -134,6 +142,12 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
         0.0
     } else {
         semantic(best) - other_semantic
+    };
+    s[Signal::Sentence] = sentence(best);
+    s[Signal::SentenceMargin] = if other_sentence.is_nan() {
+        0.0
+    } else {
+        sentence(best) - other_sentence
     };
     s[Signal::Coverage] = best.coverage;
     s[Signal::Missed] = best.missed_words.len() as f32 / topics;

@@ -203,3 +203,62 @@ fn the_gate_is_calibrated_on_questions_it_was_not_fitted_on() {
         );
     }
 }
+
+#[test]
+fn a_passage_keeps_the_sentence_nearest_the_question_in_meaning() {
+    let guidance = tempfile::tempdir().unwrap();
+    std::fs::write(
+        guidance.path().join("biträde.md"),
+        "+++\nid = \"bitrade\"\ntitle = \"Juridiskt stöd\"\nlang = \"sv\"\n+++\n\n\
+         ## Advokat för den som utsatts\n\
+         En advokat kan förordnas för den som har utsatts för ett allvarligt brott. \
+         Förordnandet görs av tingsrätten när förundersökningen har inletts. \
+         Det kostar ingenting för den som får hjälpen, staten står för allt. \
+         Advokaten kan följa med till förhör hos polisen. \
+         Advokaten kan också föra talan om skadestånd i rättegången.\n",
+    )
+    .unwrap();
+    let places = Places::embedded();
+    let report = load_dirs(&[guidance.path().to_owned()], &places);
+    assert!(report.is_clean(), "{:?}", report.rejected);
+    let index = GuidanceIndex::build_in_memory(&report.documents, &semantics()).unwrap();
+    assert_eq!(
+        index.sentence_vector_count(),
+        5,
+        "each sentence has a vector"
+    );
+    let answerer = Answerer::new(index, Glossary::embedded(), places, &semantics()).unwrap();
+    let question = "måste hon betala advokaten som tingsrätten förordnar?";
+    let answers = answerer
+        .answer(question, Asker::default(), date(2026, 11, 28))
+        .unwrap();
+    let best = answers
+        .best()
+        .unwrap_or_else(|| panic!("the one section answers: {answers:?}"));
+    // The sentence whose vector is nearest the question's is in the passage.
+    let asked = semantics().embedder().query(question);
+    let address = answerer
+        .index()
+        .address_of_row(best.section.row as usize)
+        .unwrap();
+    let nearest = answerer
+        .index()
+        .sentence_vectors(address)
+        .unwrap()
+        .map(|v| lots_knowledge::embed::cosine(&asked, v))
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+        .unwrap();
+    let sentence = best.section.text.split(". ").nth(nearest).unwrap();
+    assert!(
+        best.passage.text.contains(sentence.trim_end_matches('.')),
+        "sentence {nearest} ({sentence}) is kept: {}",
+        best.passage.text
+    );
+    assert!(
+        best.passage.text.split(". ").count() <= 3,
+        "a passage, not the section: {}",
+        best.passage.text
+    );
+}

@@ -137,8 +137,10 @@ fn building_twice_embeds_nothing_and_a_changed_section_alone_is_embedded_again()
     let root = data.path().join("index");
 
     let first = GuidanceIndex::build_on_disk(&root, &docs(), &semantics).unwrap();
-    let sections = first.section_count();
-    assert_eq!(first.embed_counts().embedded, sections);
+    // A vector for each section, and for each sentence of a section of more than one.
+    let texts = first.section_count() + first.sentence_vector_count();
+    assert!(first.sentence_vector_count() > 0);
+    assert_eq!(first.embed_counts().embedded, texts);
     assert_eq!(first.embed_counts().cached, 0);
 
     let second = GuidanceIndex::build_on_disk(&root, &docs(), &semantics).unwrap();
@@ -147,22 +149,27 @@ fn building_twice_embeds_nothing_and_a_changed_section_alone_is_embedded_again()
         0,
         "nothing is embedded twice"
     );
-    assert_eq!(second.embed_counts().cached, sections);
+    assert_eq!(second.embed_counts().cached, texts);
     assert_eq!(second.vectors(), first.vectors());
 
-    // One sentence changed in one section: that section alone is embedded.
+    // One sentence changed in a section of two: that section and that sentence alone are
+    // embedded.
     let file = guidance.path().join("betanketid.md");
     let text = std::fs::read_to_string(&file).unwrap();
     let changed = text.replacen("30 dagar", "trettio dagar", 1);
     assert_ne!(changed, text, "the fixture names the 30 days");
     std::fs::write(&file, changed).unwrap();
     let third = GuidanceIndex::build_on_disk(&root, &docs(), &semantics).unwrap();
-    assert_eq!(third.embed_counts().embedded, 1);
-    assert_eq!(third.embed_counts().cached, sections - 1);
+    assert_eq!(third.embed_counts().embedded, 2);
+    assert_eq!(third.embed_counts().cached, texts - 2);
 
     // The generation keeps its vectors: opening it needs no model.
     let opened = GuidanceIndex::open(&root).unwrap();
     assert_eq!(opened.vectors(), third.vectors());
+    assert_eq!(
+        opened.sentence_vector_count(),
+        third.sentence_vector_count()
+    );
     assert_eq!(opened.vectors().model(), install::MODEL_SHA256);
 }
 
