@@ -692,13 +692,7 @@ impl SectionTexts {
         &self,
         semantics: &Semantics,
     ) -> Result<((SectionVectors, SentenceVectors), EmbedCounts), VectorError> {
-        let (vectors, a) = semantics.vectors(&self.passages)?;
-        let (sentences, b) = semantics.sentence_vectors(&self.sentences)?;
-        let counts = EmbedCounts {
-            embedded: a.embedded + b.embedded,
-            cached: a.cached + b.cached,
-        };
-        Ok(((vectors, sentences), counts))
+        semantics.vectors(&self.passages, &self.sentences)
     }
 }
 

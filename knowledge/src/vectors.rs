@@ -259,57 +259,38 @@ impl Semantics {
         &self.model
     }
 
-    /// The vector of every passage, in order: from the cache where it has them, else embedded
-    /// (and then cached).
+    /// The vector of every section's passage text, and of its sentences: `sentences[row]` are
+    /// the texts ([`sentence_text`]) of section `row`'s sentences, empty for a section whose
+    /// own vector stands for its one sentence. From the cache where it has them, else embedded
+    /// (and then cached), all in one run, so progress is reported once for the guidance.
     pub fn vectors(
         &self,
         passages: &[String],
-    ) -> Result<(SectionVectors, EmbedCounts), VectorError> {
-        let dim = self.embedder.dimension();
-        let (found, counts) = self.cached(passages, Role::Passage)?;
-        let mut data = Vec::with_capacity(passages.len() * dim);
-        for v in found {
-            data.extend_from_slice(&v);
-        }
-        Ok((
-            SectionVectors {
-                model: self.model.clone(),
-                dim,
-                data,
-            },
-            counts,
-        ))
-    }
-
-    /// The vectors of the sentences of every section, in order: `sentences[row]` are the
-    /// texts ([`sentence_text`]) of section `row`'s sentences, empty for a section whose own
-    /// vector stands for its one sentence. Through the cache like [`Semantics::vectors`].
-    pub fn sentence_vectors(
-        &self,
         sentences: &[Vec<String>],
-    ) -> Result<(SentenceVectors, EmbedCounts), VectorError> {
+    ) -> Result<((SectionVectors, SentenceVectors), EmbedCounts), VectorError> {
         let dim = self.embedder.dimension();
         let mut starts = Vec::with_capacity(sentences.len() + 1);
-        let mut flat: Vec<String> = Vec::new();
+        let mut texts: Vec<String> = passages.to_vec();
         for section in sentences {
-            starts.push(flat.len() as u32);
-            flat.extend(section.iter().cloned());
+            starts.push((texts.len() - passages.len()) as u32);
+            texts.extend(section.iter().cloned());
         }
-        starts.push(flat.len() as u32);
-        let (found, counts) = self.cached(&flat, Role::Passage)?;
-        let mut data = Vec::with_capacity(flat.len() * dim);
-        for v in found {
-            data.extend_from_slice(&v);
-        }
+        starts.push((texts.len() - passages.len()) as u32);
+        let (found, counts) = self.cached(&texts, Role::Passage)?;
+        let data = |vectors: &[Vector]| SectionVectors {
+            model: self.model.clone(),
+            dim,
+            data: vectors.concat(),
+        };
+        let (sections, sentence_vectors) = found.split_at(passages.len());
         Ok((
-            SentenceVectors {
-                starts,
-                vectors: SectionVectors {
-                    model: self.model.clone(),
-                    dim,
-                    data,
+            (
+                data(sections),
+                SentenceVectors {
+                    starts,
+                    vectors: data(sentence_vectors),
                 },
-            },
+            ),
             counts,
         ))
     }
@@ -401,18 +382,12 @@ impl SectionVectors {
     /// Saves them as `path`: magic, model name, dimension, count, then the floats
     /// (little-endian), written privately and atomically.
     pub fn save(&self, path: &Path) -> Result<(), VectorError> {
-        files::write_private_atomically(path, &self.to_bytes()).map_err(|source| VectorError::Io {
-            path: path.to_owned(),
-            source,
-        })
+        write_file(path, &self.to_bytes())
     }
 
     /// Reads what [`Self::save`] wrote, checking it is whole.
     pub fn load(path: &Path) -> Result<Self, VectorError> {
-        let bytes = std::fs::read(path).map_err(|source| VectorError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let bytes = read_file(path)?;
         Self::from_bytes(&bytes).map_err(|why| VectorError::Damaged {
             path: path.to_owned(),
             why,
@@ -502,18 +477,12 @@ impl SentenceVectors {
             bytes.extend_from_slice(&s.to_le_bytes());
         }
         bytes.extend_from_slice(&self.vectors.to_bytes());
-        files::write_private_atomically(path, &bytes).map_err(|source| VectorError::Io {
-            path: path.to_owned(),
-            source,
-        })
+        write_file(path, &bytes)
     }
 
     /// Reads what [`Self::save`] wrote, checking it is whole.
     pub fn load(path: &Path) -> Result<Self, VectorError> {
-        let bytes = std::fs::read(path).map_err(|source| VectorError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let bytes = read_file(path)?;
         let damaged = |why: String| VectorError::Damaged {
             path: path.to_owned(),
             why,
@@ -538,6 +507,21 @@ impl SentenceVectors {
         }
         Ok(Self { starts, vectors })
     }
+}
+
+/// `bytes` as `path`, private and atomic: a vector file is whole or absent.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), VectorError> {
+    files::write_private_atomically(path, bytes).map_err(|source| VectorError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, VectorError> {
+    std::fs::read(path).map_err(|source| VectorError::Io {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn take_u32(b: &[u8]) -> Option<(u32, &[u8])> {

@@ -117,38 +117,31 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
         .iter()
         .max_by(|a, b| semantic(a).total_cmp(&semantic(b)))
         .map(|c| &c.doc);
-    let other_semantic = retrieval
-        .candidates
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != best_i)
-        .map(|(_, c)| semantic(c))
-        .fold(f32::NAN, f32::max);
     let sentence = |c: &Candidate| c.features[Feature::SemanticSentence];
-    let other_sentence = retrieval
-        .candidates
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != best_i)
-        .map(|(_, c)| sentence(c))
-        .fold(f32::NAN, f32::max);
+    // How far `value` of the best section leads every other candidate's (0 alone).
+    let lead = |value: &dyn Fn(&Candidate) -> f32| {
+        let other = retrieval
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != best_i)
+            .map(|(_, c)| value(c))
+            .fold(f32::NAN, f32::max);
+        if other.is_nan() {
+            0.0
+        } else {
+            value(best) - other
+        }
+    };
     let topics = retrieval.topics.max(1) as f32;
     let mut s = Signals::default();
     // Without a runner-up there is no doubt between sections: no margin either way.
     s[Signal::Margin] = runner_up.map_or(0.0, |i| scored.scores[best_i] - scored.scores[i]);
     s[Signal::Semantic] = semantic(best);
     s[Signal::SemanticBest] = semantic_best;
-    s[Signal::SemanticMargin] = if other_semantic.is_nan() {
-        0.0
-    } else {
-        semantic(best) - other_semantic
-    };
+    s[Signal::SemanticMargin] = lead(&semantic);
     s[Signal::Sentence] = sentence(best);
-    s[Signal::SentenceMargin] = if other_sentence.is_nan() {
-        0.0
-    } else {
-        sentence(best) - other_sentence
-    };
+    s[Signal::SentenceMargin] = lead(&sentence);
     s[Signal::Coverage] = best.coverage;
     s[Signal::Missed] = best.missed_words.len() as f32 / topics;
     s[Signal::MissesATopic] = f32::from(!best.missed_words.is_empty());
