@@ -34,6 +34,13 @@ impl Reply {
         }
     }
 
+    /// The same reply after a paragraph of Markdown (only `**bold**`), such as a warning.
+    pub fn after(mut self, markdown: &str) -> Reply {
+        self.plain = format!("{}\n\n{}", markdown.replace("**", ""), self.plain);
+        self.markdown = format!("{markdown}\n\n{}", self.markdown);
+        self
+    }
+
     /// The same reply with a note for reactions.
     pub fn with_meta(mut self, meta: String) -> Reply {
         self.meta = Some(meta);

@@ -15,6 +15,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use lots_knowledge::analysis::Lang;
 use lots_knowledge::{Answerer, Answers, Asker};
 
 use crate::chat::{Message, Reaction};
@@ -148,6 +149,11 @@ impl GuidancePlugin {
             tracing::error!(error = %crate::error::chain(&e), "recording an unanswered question");
         }
         let reply = render(&answers);
+        // A question with an identity number is answered, with a warning, and nothing of it
+        // is kept: not as a gap (record_gap refuses it), not even as a hash for feedback.
+        if crate::privacy::contains_identity_number(question) {
+            return Ok(reply.after(identity_number_warning(answers.lang == Lang::Sv)));
+        }
         Ok(match answers.best() {
             Some(best) => reply.with_meta(feedback::meta(question, best)),
             None => reply,
@@ -247,5 +253,18 @@ impl Plugin for GuidancePlugin {
         };
         feedback::record(&ctx.db, meta, vote)
             .map_err(|e| PluginError::internal("recording feedback", e))
+    }
+}
+
+/// Said before the answer to a question that holds a personal identity number.
+fn identity_number_warning(sv: bool) -> &'static str {
+    if sv {
+        "**Din fråga innehåller något som ser ut som ett personnummer.** Jag sparar inget av \
+         frågan, men skriv inte personnummer här: rummet och dess historik når fler än dig. \
+         Använd ett ärendenummer."
+    } else {
+        "**Your question holds what looks like a Swedish personal identity number.** I keep \
+         nothing of the question, but do not write identity numbers here: the room and its \
+         history reach more people than you. Use a case reference."
     }
 }

@@ -48,6 +48,45 @@ async fn admins_see_what_lots_answers_from_and_staff_do_not() {
 }
 
 #[tokio::test]
+async fn a_question_with_an_identity_number_is_answered_with_a_warning_and_nothing_is_kept() {
+    let s = setup().await;
+    // An en dash and a zero-width space, then full-width digits: forms people paste.
+    let (answered, answer) = say(
+        &s,
+        "$1",
+        ANNA,
+        "Hur lång är betänketiden för 811218\u{2013}98\u{200B}76?",
+    )
+    .await;
+    assert!(
+        answered.starts_with("Din fråga innehåller något som ser ut som ett personnummer."),
+        "{answered}"
+    );
+    assert!(answered.contains("Betänketid"), "{answered}");
+    let (declined, _) = say(&s, "$2", ANNA, "Vad kostar tolk för ８１１２１８ ９８７６?").await;
+    assert!(
+        declined.starts_with("Din fråga innehåller")
+            && declined.contains("Jag har inget säkert svar"),
+        "{declined}"
+    );
+    s.fw.handle_reaction(&Reaction {
+        id: "$r".into(),
+        room: "!dm:example.org".into(),
+        sender: ANNA.into(),
+        target: answer,
+        key: "👎".into(),
+    })
+    .await;
+    let count = |table: &str| -> i64 {
+        s.db.lock()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count("gaps"), 0, "the declined question is not kept");
+    assert_eq!(count("feedback"), 0, "not even a hash of the question");
+}
+
+#[tokio::test]
 async fn the_gaps_report_counts_unanswered_questions_and_thumbs_down_without_names() {
     let s = setup().await;
     let (a, _) = say(&s, "$1", ANNA, "Vad kostar en tolk per timme?").await;

@@ -50,7 +50,7 @@ async fn a_declined_question_says_why_and_what_is_nearest() {
 async fn a_declined_question_never_repeats_a_number_from_it() {
     let s = setup().await;
     let reply = ask(&s, "$1", "Vad kostar tolk för 811218-9876?").await;
-    assert!(reply.starts_with("Jag har inget säkert svar"), "{reply}");
+    assert!(reply.contains("Jag har inget säkert svar"), "{reply}");
     assert!(
         !reply.contains("811218") && !reply.contains("9876"),
         "{reply}"
