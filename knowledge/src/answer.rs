@@ -447,12 +447,6 @@ impl Answerer {
             f[Feature::Echo] = echo;
             f[Feature::Semantic] = cosine(&asked_vector, vector);
             f[Feature::SemanticContext] = cosine(message_vector, vector);
-            f[Feature::SemanticSentence] = self
-                .index
-                .sentence_vectors(address)?
-                .map(|s| cosine(&asked_vector, s))
-                .reduce(f32::max)
-                .unwrap_or(f[Feature::Semantic]);
             f[Feature::LacksFact] = f32::from(!has_fact);
             scope.set(&mut f);
             acute.push(match (self.acute.get(&address), scope) {

@@ -428,7 +428,7 @@ impl SectionVectors {
 }
 
 /// The vectors of the sentences of every section with more than one, by section row: what
-/// passages and the `semantic_sentence` feature compare a question with.
+/// passages compare a question with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentenceVectors {
     /// Where each row's vectors start in `vectors`, and one past the last row's end.

@@ -89,9 +89,6 @@ named! {
         SemanticContext = "semantic_context",
         /// Its cosine minus the best cosine of any candidate (0 for the semantic best).
         SemanticGap = "semantic_gap",
-        /// The best cosine similarity of the question's vector and one of its sentences'
-        /// (the section's own for a section of one sentence).
-        SemanticSentence = "semantic_sentence",
         /// The question asks for a kind of fact (a phone number) it does not hold.
         LacksFact = "lacks_fact",
         /// A local routine of the asker's (or the named) municipality.
@@ -114,10 +111,6 @@ named! {
         SemanticBest = "semantic_best",
         /// The best section's cosine lead over the nearest other candidate's.
         SemanticMargin = "semantic_margin",
-        /// Its best sentence's cosine similarity to the question.
-        Sentence = "sentence",
-        /// That cosine's lead over the best sentence of any other candidate.
-        SentenceMargin = "sentence_margin",
         /// Share of the question's weight it covers.
         Coverage = "coverage",
         /// Share of the question's topics it misses.

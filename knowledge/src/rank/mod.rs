@@ -117,7 +117,6 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
         .iter()
         .max_by(|a, b| semantic(a).total_cmp(&semantic(b)))
         .map(|c| &c.doc);
-    let sentence = |c: &Candidate| c.features[Feature::SemanticSentence];
     // How far `value` of the best section leads every other candidate's (0 alone).
     let lead = |value: &dyn Fn(&Candidate) -> f32| {
         let other = retrieval
@@ -140,8 +139,6 @@ pub fn signals(retrieval: &Retrieval, scored: &Scored, off: &Ablation) -> Option
     s[Signal::Semantic] = semantic(best);
     s[Signal::SemanticBest] = semantic_best;
     s[Signal::SemanticMargin] = lead(&semantic);
-    s[Signal::Sentence] = sentence(best);
-    s[Signal::SentenceMargin] = lead(&sentence);
     s[Signal::Coverage] = best.coverage;
     s[Signal::Missed] = best.missed_words.len() as f32 / topics;
     s[Signal::MissesATopic] = f32::from(!best.missed_words.is_empty());
