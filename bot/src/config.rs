@@ -248,7 +248,16 @@ impl Config {
                 .span()
                 .map(|s| format!("line {}: ", text[..s.start].lines().count().max(1)))
                 .unwrap_or_default();
-            err("", format!("{line}{}", e.message()))
+            let key_line = e
+                .span()
+                .and_then(|s| text[..s.start].lines().last())
+                .unwrap_or_default();
+            let message = if holds_secret(key_line) {
+                redacted(e.message())
+            } else {
+                e.message().to_owned()
+            };
+            err("", format!("{line}{message}"))
         })?;
         config
             .validate()
@@ -259,6 +268,15 @@ impl Config {
     /// Checks values serde cannot: URLs, user ids, secrets present, folders existing.
     fn validate(&self) -> Result<(), (String, String)> {
         let m = &self.matrix;
+        // Checked first, so that no later message prints a URL with a password in it.
+        if has_credentials(&m.homeserver) {
+            return Err((
+                "matrix.homeserver".into(),
+                "holds credentials (user:password@); give the URL alone and the password in \
+                 matrix.password_file or matrix.password_env (the value is not shown)"
+                    .into(),
+            ));
+        }
         let hs = m.homeserver.trim_end_matches('/');
         let rest = hs
             .strip_prefix("https://")
@@ -406,23 +424,36 @@ fn secret(key: &str, env: Option<&str>, file: Option<&Path>) -> Result<Secret, (
                 format!("missing: name an environment variable ({key}_env) or a file ({key}_file)"),
             ));
         }
+        // A value that cannot be a variable's name is likely the secret itself: never echo it.
+        (Some(var), None) if !is_env_name(var) => {
+            return Err((
+                format!("{key}_env"),
+                "must name an environment variable (letters, digits and _), not hold the secret \
+                 itself; the value is not shown"
+                    .into(),
+            ));
+        }
         (Some(var), None) => std::env::var(var).map_err(|_| {
             (
                 format!("{key}_env"),
                 format!("the environment variable {var} is not set"),
             )
         })?,
-        (None, Some(path)) => std::fs::read_to_string(path)
-            .map_err(|e| {
-                (
-                    format!("{key}_file"),
-                    format!("cannot read {}: {e}", path.display()),
-                )
-            })?
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        (None, Some(path)) => {
+            warn_if_readable_by_others(key, path);
+            std::fs::read_to_string(path)
+                .map_err(|e| {
+                    (
+                        format!("{key}_file"),
+                        // Not the path: a secret put here by mistake would be printed.
+                        format!("cannot read the file it names ({e}); the value is not shown"),
+                    )
+                })?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        }
     };
     if value.trim().is_empty() {
         return Err((
@@ -431,6 +462,60 @@ fn secret(key: &str, env: Option<&str>, file: Option<&Path>) -> Result<Secret, (
         ));
     }
     Ok(Secret(value))
+}
+
+/// A secret's file should be its owner's alone; say so when it is not (once per read).
+fn warn_if_readable_by_others(key: &str, path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                key = %format!("{key}_file"),
+                mode = %format!("{:o}", meta.permissions().mode() & 0o777),
+                "the secret's file can be read by other users: chmod 600 it"
+            );
+        }
+    }
+}
+
+/// Whether a line of the config file sets a key that carries a secret or names one.
+fn holds_secret(line: &str) -> bool {
+    let key = line.split('=').next().unwrap_or_default().to_lowercase();
+    ["password", "passphrase", "token", "secret", "homeserver"]
+        .iter()
+        .any(|k| key.contains(k))
+}
+
+/// A TOML error message with the values it quotes (between backticks) left out.
+fn redacted(message: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in message.split('`').enumerate() {
+        out.push_str(if i % 2 == 1 {
+            "(value not shown)"
+        } else {
+            part
+        });
+    }
+    out
+}
+
+/// Whether a URL carries `user@` or `user:password@` before its host.
+fn has_credentials(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .contains('@')
+}
+
+/// Whether `s` can be an environment variable's name.
+fn is_env_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
@@ -557,6 +642,40 @@ dirs = ["."]
         for (text, want) in cases {
             let e = error_of(&text);
             assert!(e.contains(want), "wanted {want:?} in {e:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_in_the_wrong_key_or_in_the_url_are_never_printed() {
+        let secret = "Hunter2-correct-horse";
+        let cases = [
+            (
+                GOOD.replace("password_file = PW", &format!("password_env = {secret:?}")),
+                "matrix.password_env: must name an environment variable",
+            ),
+            (
+                GOOD.replace("password_file = PW", &format!("password_file = {secret:?}")),
+                "matrix.password_file: cannot read the file it names",
+            ),
+            (
+                GOOD.replace("password_file = PW", "password_env = 98765432"),
+                "line 6: invalid type: integer (value not shown)",
+            ),
+            (
+                GOOD.replace(
+                    "https://matrix.example.org",
+                    &format!("https://lots:{secret}@matrix.example.org"),
+                ),
+                "matrix.homeserver: holds credentials",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = error_of(&text);
+            assert!(e.contains(want), "wanted {want:?} in {e:?}");
+            assert!(
+                !e.contains("Hunter2") && !e.contains("98765432"),
+                "the secret is printed: {e}"
+            );
         }
     }
 

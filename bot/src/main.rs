@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod config;
+mod data_dir;
 mod logging;
 mod matrix;
 
@@ -11,6 +12,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before anything is created: Lots's files are readable by its own user alone.
+    data_dir::restrict_new_files();
     let cli = cli::Cli::parse();
     // The bot is a service: operators want to see it start, stop and lose its homeserver.
     // The command-line tools stay quiet unless asked.

@@ -32,10 +32,9 @@ pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Lots's own database in `data_dir`, created with the folder if needed.
+/// Lots's own database in `data_dir`, created with the (private) folder if needed; refused
+/// when it was lost while the rest of Lots's state is still there.
 pub fn open_db(data_dir: &Path) -> anyhow::Result<Db> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating {}", data_dir.display()))?;
-    let path = data_dir.join("lots.sqlite3");
+    let path = crate::data_dir::prepare(data_dir)?;
     Db::open(&path).with_context(|| format!("opening {}", path.display()))
 }
