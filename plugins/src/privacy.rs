@@ -105,7 +105,12 @@ fn is_valid(digits: &str) -> bool {
     if day > days_in_month {
         return false;
     }
-    let sum: u32 = d[..9]
+    check_digit(&d[..9]) == d[9]
+}
+
+/// The Luhn check digit of the first nine digits.
+fn check_digit(nine: &[u32]) -> u32 {
+    let sum: u32 = nine
         .iter()
         .enumerate()
         .map(|(i, &x)| {
@@ -113,7 +118,7 @@ fn is_valid(digits: &str) -> bool {
             v / 10 + v % 10
         })
         .sum();
-    (10 - sum % 10) % 10 == d[9]
+    (10 - sum % 10) % 10
 }
 
 #[cfg(test)]
@@ -180,15 +185,7 @@ mod tests {
             .chars()
             .map(|c| c.to_digit(10).unwrap())
             .collect();
-        let sum: u32 = nine
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                let v = if i % 2 == 0 { x * 2 } else { x };
-                v / 10 + v % 10
-            })
-            .sum();
-        format!("{yymmdd}{three}{}", (10 - sum % 10) % 10)
+        format!("{yymmdd}{three}{}", check_digit(&nine))
     }
 
     /// Digits written as full-width characters, as some phones and PDFs do.

@@ -47,6 +47,18 @@ async fn admins_see_what_lots_answers_from_and_staff_do_not() {
     );
 }
 
+/// Anna reacts 👎 to the answer `target`.
+async fn thumbs_down(s: &Setup, target: String) {
+    s.fw.handle_reaction(&Reaction {
+        id: "$r".into(),
+        room: "!dm:example.org".into(),
+        sender: ANNA.into(),
+        target,
+        key: "👎".into(),
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_question_with_an_identity_number_is_answered_with_a_warning_and_nothing_is_kept() {
     let s = setup().await;
@@ -69,14 +81,7 @@ async fn a_question_with_an_identity_number_is_answered_with_a_warning_and_nothi
             && declined.contains("Jag har inget säkert svar"),
         "{declined}"
     );
-    s.fw.handle_reaction(&Reaction {
-        id: "$r".into(),
-        room: "!dm:example.org".into(),
-        sender: ANNA.into(),
-        target: answer,
-        key: "👎".into(),
-    })
-    .await;
+    thumbs_down(&s, answer).await;
     let count = |table: &str| -> i64 {
         s.db.lock()
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
@@ -94,14 +99,7 @@ async fn the_gaps_report_counts_unanswered_questions_and_thumbs_down_without_nam
     say(&s, "$2", "@bo:example.org", "vad kostar en tolk per timme").await;
     say(&s, "$3", ANNA, "Vad kostar tolk för 811218-9876?").await;
     let (_, answer) = say(&s, "$4", ANNA, "Hur lång är betänketiden?").await;
-    s.fw.handle_reaction(&Reaction {
-        id: "$r".into(),
-        room: "!dm:example.org".into(),
-        sender: ANNA.into(),
-        target: answer,
-        key: "👎".into(),
-    })
-    .await;
+    thumbs_down(&s, answer).await;
     let (report, _) = say(&s, "$5", ADMIN, "!vägledning luckor").await;
     assert!(report.contains("• 2× "), "grouped: {report}");
     assert!(report.contains("tolk per timme"), "{report}");
